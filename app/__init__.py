@@ -1,0 +1,2 @@
+"""returnmatch: the FastAPI service."""
+__version__ = "0.1.0"

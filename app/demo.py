@@ -1,0 +1,34 @@
+"""Demo data for the embedded default: a demo organisation with one fresh key per role.
+
+Each run of ``returnmatch serve --demo`` revokes the previous demo keys and prints new ones (keys
+are stored hashed, so old ones cannot be shown again). Refused outside development (settings).
+"""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from app.auth.keys import create_organisation, issue_key, revoke_key
+from app.auth.models import ApiKey, Organisation, Role
+
+DEMO_SLUG = "demo"
+DEMO_NAME = "Demo Migrant Resource Centre (Colombo)"
+OTHER_SLUG = "demo-other"
+OTHER_NAME = "Another PES office (to try tenant scoping)"
+
+
+def _organisation(session: Session, slug: str, name: str, country: str) -> Organisation:
+    found = session.exec(select(Organisation).where(Organisation.slug == slug)).first()
+    return found or create_organisation(session, name, slug, country)
+
+
+def seed_demo(session: Session, pepper: str) -> dict[str, str]:
+    """Create the demo organisations if needed; return fresh demo keys by label."""
+    demo = _organisation(session, DEMO_SLUG, DEMO_NAME, "LK")
+    other = _organisation(session, OTHER_SLUG, OTHER_NAME, "PH")
+    for record in session.exec(
+        select(ApiKey).where(ApiKey.name.like("demo-%"), ApiKey.revoked_at.is_(None))
+    ).all():
+        revoke_key(session, record)
+    keys = {role.value: issue_key(session, demo, role, f"demo-{role.value}", pepper).key for role in Role}
+    keys["admin (other organisation)"] = issue_key(session, other, Role.admin, "demo-admin", pepper).key
+    return keys

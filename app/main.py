@@ -1,0 +1,56 @@
+"""The FastAPI application factory."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app import __version__
+from app.auth.router import router as auth_router
+from app.db import make_engine, migrate
+from app.errors import install_error_handlers
+from app.occupations.router import router as occupations_router
+from app.runtime import Runtime
+from app.settings import Settings, get_settings
+from app.system.router import router as system_router
+
+DESCRIPTION = """
+returnmatch helps returning migrant workers find work again: it codes a returnee's experience to
+ISCO-08, ranks vacancies and training, and pre-screens recognition of prior learning.
+
+Every `/v1` route needs an API key in the `X-API-Key` header. Errors are RFC 9457 problem details
+(`application/problem+json`) with a machine-readable `code`.
+"""
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    engine = make_engine(settings.database_url)
+    runtime = runtime or Runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if settings.auto_migrate:
+            migrate(settings.database_url)
+        runtime.start()
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="returnmatch", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+        license_info={"name": "Apache-2.0"},
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.runtime = runtime
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
+                           allow_headers=["X-API-Key", "Content-Type", "If-Match"])
+    install_error_handlers(app)
+    app.include_router(system_router)
+    app.include_router(auth_router)
+    app.include_router(occupations_router)
+    return app

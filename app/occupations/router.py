@@ -1,0 +1,73 @@
+"""ISCO-08 occupations: look-up of any group, and search over titles, ESCO labels and the ILO index."""
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from app.deps import AnyKey, RuntimeDep
+from app.errors import Problem
+from app.occupations.schemas import (
+    EscoOccupationPublic, EscoSkillRef, ExcludedOccupation, GroupRef, OccupationDetail, OccupationSearchHit,
+    OccupationSearchPage,
+)
+
+router = APIRouter(prefix="/v1/occupations", tags=["occupations"])
+
+CodePath = Annotated[
+    str, Path(pattern=r"^\d{1,4}$", description="An ISCO-08 code of any level: 7, 71, 711 or 7112",
+              examples=["7112"])
+]
+
+
+def _ref(group) -> GroupRef:
+    return GroupRef(code=group.code, level=group.level, title=group.title)
+
+
+@router.get("", response_model=OccupationSearchPage, summary="Search ISCO-08 groups by title, ESCO label or ILO index title")
+def search_occupations(
+    _key: AnyKey,
+    runtime: RuntimeDep,
+    q: Annotated[str, Query(min_length=1, max_length=200, description="Words of a job title, or a code prefix")],
+    level: Annotated[int | None, Query(ge=1, le=4, description="Only groups of this level")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> OccupationSearchPage:
+    if not q.strip():
+        raise Problem(422, "validation_error", "q must contain at least one non-space character",
+                      errors=[{"loc": ["query", "q"], "field": "q", "msg": "blank", "type": "value_error"}])
+    tx = runtime.require_taxonomies()
+    hits = runtime.require_search().search(q, level=level)
+    data = []
+    for hit in hits[offset: offset + limit]:
+        group = tx.isco[hit.code]
+        data.append(OccupationSearchHit(
+            code=group.code, level=group.level, title=group.title, skill_levels=list(group.skill_levels),
+            matched_label=hit.label, matched_source=str(hit.kind), score=hit.score,
+        ))
+    return OccupationSearchPage(data=data, count=len(hits))
+
+
+@router.get("/{code}", response_model=OccupationDetail, summary="One ISCO-08 group of any level",
+            responses={404: {"description": "No such ISCO-08 group"}, 422: {"description": "Malformed code"}})
+def get_occupation(code: CodePath, _key: AnyKey, runtime: RuntimeDep) -> OccupationDetail:
+    tx = runtime.require_taxonomies()
+    group = tx.isco_group(code)
+    if group is None:
+        raise Problem(404, "occupation_not_found", f"There is no ISCO-08 group with code {code}.")
+    esco = []
+    if group.level == 4:
+        for occ in tx.esco_by_isco(code):
+            skills = tx.occupation_skills(occ.uri, "essential")
+            esco.append(EscoOccupationPublic(
+                uri=occ.uri, code=occ.code, preferred_label=occ.preferred_label, alt_labels=list(occ.alt_labels),
+                description=occ.description,
+                essential_skills=[EscoSkillRef(uri=s.uri, label=s.preferred_label, skill_type=s.skill_type)
+                                  for s in skills],
+            ))
+    return OccupationDetail(
+        code=group.code, level=group.level, title=group.title, definition=group.definition, tasks=list(group.tasks),
+        included_occupations=list(group.included),
+        excluded_occupations=[ExcludedOccupation(title=t, code=c) for t, c in group.excluded],
+        notes=group.notes, skill_levels=list(group.skill_levels),
+        parents=[_ref(p) for p in tx.parents(code)], children=[_ref(c) for c in tx.children(code)],
+        esco_occupations=esco,
+    )

@@ -1,0 +1,105 @@
+"""What the service loads before it is ready: taxonomies, the embedding model, label embeddings.
+
+Loading runs in a background thread at start-up so that ``/health`` answers at once; ``/ready``
+answers 200 only when everything is loaded. Taxonomies come first (a second or two), so the
+occupation look-up and search work while the model and the label embeddings are still loading.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+from app.errors import Problem
+from app.settings import Settings
+from matching.label_index import LabelIndex
+from matching.occupation_search import OccupationSearch
+from models import EmbeddingCache, Encoder, load_encoder
+from taxonomies import Taxonomies, load_taxonomies
+from taxonomies.labels import occupation_labels, skill_labels
+
+log = logging.getLogger("returnmatch")
+
+
+def build_label_indexes(tx: Taxonomies, encoder: Encoder, settings: Settings) -> dict[str, LabelIndex]:
+    """Occupation and skill label embeddings, from the on-disk cache or built now (and cached)."""
+    cache = EmbeddingCache(settings.cache_dir, encoder)
+    return {
+        "occupations": LabelIndex.build("occupations", occupation_labels(tx), cache, tx.version),
+        "skills": LabelIndex.build("skills", skill_labels(tx), cache, tx.version),
+    }
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    state: str = "starting"  # starting → loading → ready | failed
+    error: str | None = None
+    taxonomies: Taxonomies | None = None
+    search: OccupationSearch | None = None
+    encoder: Encoder | None = None
+    label_indexes: dict[str, LabelIndex] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    _thread: threading.Thread | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        if self._thread is None and self.state == "starting":
+            self._thread = threading.Thread(target=self.load, name="returnmatch-runtime", daemon=True)
+            self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.state == "ready"
+
+    def load(self) -> None:
+        self.state = "loading"
+        started = time.perf_counter()
+        try:
+            tx = load_taxonomies()
+            self.search = OccupationSearch(tx, occupation_labels(tx))
+            self.taxonomies = tx
+            self.timings["taxonomies_s"] = round(time.perf_counter() - started, 3)
+            if self.settings.load_model:
+                mark = time.perf_counter()
+                self.encoder = load_encoder(
+                    self.settings.model_path, self.settings.encode_batch_size, self.settings.torch_threads
+                )
+                self.timings["model_s"] = round(time.perf_counter() - mark, 3)
+                mark = time.perf_counter()
+                self.label_indexes = build_label_indexes(tx, self.encoder, self.settings)
+                self.timings["label_embeddings_s"] = round(time.perf_counter() - mark, 3)
+            self.timings["total_s"] = round(time.perf_counter() - started, 3)
+            self.state = "ready"
+            log.info("runtime ready in %.1fs %s", self.timings["total_s"], self.timings)
+        except Exception as exc:  # reported by /ready, never swallowed silently
+            log.exception("runtime failed to load")
+            self.error = f"{type(exc).__name__}: {exc}"
+            self.state = "failed"
+
+    def require_taxonomies(self) -> Taxonomies:
+        if self.taxonomies is None:
+            raise Problem(503, "not_ready", "The taxonomies are still loading; retry in a few seconds.",
+                          headers={"Retry-After": "5"})
+        return self.taxonomies
+
+    def require_search(self) -> OccupationSearch:
+        self.require_taxonomies()
+        assert self.search is not None
+        return self.search
+
+    def describe(self) -> dict:
+        return {
+            "state": self.state,
+            "error": self.error,
+            "taxonomy_version": self.taxonomies.version if self.taxonomies else None,
+            "model": (
+                {"id": self.encoder.model_id, "dimension": self.encoder.dimension} if self.encoder else None
+            ),
+            "label_indexes": {
+                name: {"labels": len(ix.labels), "unique_texts": int(ix.matrix.shape[0])}
+                for name, ix in self.label_indexes.items()
+            },
+            "timings": self.timings,
+        }

@@ -1,0 +1,1 @@
+"""The matching engine: pure Python, no web framework and no database."""

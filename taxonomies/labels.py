@@ -1,0 +1,87 @@
+"""The texts that name each concept: the label sets that are searched and embedded.
+
+One ``Label`` per (text, kind, target). ``target`` is the ISCO-08 code a label points to (for
+occupation labels) or the ESCO skill URI (for skill labels); ``ref`` identifies the source row
+(an ISCO code, an ILO index id, an ESCO URI) so that a match can say where it came from.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from taxonomies.loader import Taxonomies
+
+
+class LabelKind(StrEnum):
+    isco_title = "isco_title"
+    isco_included = "isco_included"
+    isco_definition = "isco_definition"
+    isco_task = "isco_task"
+    ilo_index = "ilo_index"
+    ilo_index_natural = "ilo_index_natural"
+    esco_preferred = "esco_preferred"
+    esco_alt = "esco_alt"
+    esco_hidden = "esco_hidden"
+    skill_preferred = "skill_preferred"
+    skill_alt = "skill_alt"
+
+
+# Kinds that are names of an occupation (searched lexically); the others describe it.
+NAME_KINDS = frozenset(
+    {
+        LabelKind.isco_title, LabelKind.isco_included, LabelKind.ilo_index, LabelKind.ilo_index_natural,
+        LabelKind.esco_preferred, LabelKind.esco_alt, LabelKind.esco_hidden,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    text: str
+    kind: LabelKind
+    target: str
+    ref: str
+
+
+def occupation_labels(tx: Taxonomies, exclude_ilo_ids: Iterable[int] = ()) -> list[Label]:
+    """Every label of the ISCO-08 groups, the ILO index and ESCO occupations, in a stable order.
+
+    Titles are given for groups of every level (their target is the group's own code); all other
+    labels point to a 4-digit unit group. ``exclude_ilo_ids`` drops ILO index rows (held-out
+    evaluation titles must appear in no index).
+    """
+    excluded = set(exclude_ilo_ids)
+    labels: list[Label] = []
+    for code in sorted(tx.isco):
+        group = tx.isco[code]
+        labels.append(Label(group.title, LabelKind.isco_title, code, code))
+        if group.level != 4:
+            continue
+        labels.extend(Label(t, LabelKind.isco_included, code, code) for t in group.included)
+        if group.definition:
+            labels.append(Label(group.definition, LabelKind.isco_definition, code, code))
+        labels.extend(Label(t, LabelKind.isco_task, code, code) for t in group.tasks)
+    for row in tx.ilo_index:
+        if row.id in excluded:
+            continue
+        labels.append(Label(row.title, LabelKind.ilo_index, row.isco08, f"ilo:{row.id}"))
+        if row.natural != row.title:
+            labels.append(Label(row.natural, LabelKind.ilo_index_natural, row.isco08, f"ilo:{row.id}"))
+    for uri in sorted(tx.esco_occupations):
+        occ = tx.esco_occupations[uri]
+        labels.append(Label(occ.preferred_label, LabelKind.esco_preferred, occ.isco_group, uri))
+        labels.extend(Label(t, LabelKind.esco_alt, occ.isco_group, uri) for t in occ.alt_labels)
+        labels.extend(Label(t, LabelKind.esco_hidden, occ.isco_group, uri) for t in occ.hidden_labels)
+    return labels
+
+
+def skill_labels(tx: Taxonomies, include_alt: bool = False) -> list[Label]:
+    """Preferred (and optionally alternative) labels of every ESCO skill, in a stable order."""
+    labels: list[Label] = []
+    for uri in sorted(tx.esco_skills):
+        skill = tx.esco_skills[uri]
+        labels.append(Label(skill.preferred_label, LabelKind.skill_preferred, uri, uri))
+        if include_alt:
+            labels.extend(Label(t, LabelKind.skill_alt, uri, uri) for t in skill.alt_labels)
+    return labels

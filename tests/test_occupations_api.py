@@ -1,0 +1,100 @@
+"""GET /v1/occupations/{code} and GET /v1/occupations?q=."""
+import pytest
+
+from app.auth.models import Role
+
+
+@pytest.fixture
+def client(api, tenant_a):
+    api.headers.update(tenant_a.headers(Role.counsellor))
+    return api
+
+
+def test_unit_group_detail(client):
+    body = client.get("/v1/occupations/7112").json()
+    assert body["title"] == "Bricklayers and Related Workers"
+    assert body["level"] == 4
+    assert [p["code"] for p in body["parents"]] == ["7", "71", "711"]
+    assert body["children"] == []
+    assert body["skill_levels"] == [2]
+    assert "Bricklayer" in body["included_occupations"]
+    assert {"title": "Stonemason", "code": "7113"} in body["excluded_occupations"]
+    assert body["tasks"] and not body["tasks"][0].startswith("(a)")
+    labels = {o["preferred_label"] for o in body["esco_occupations"]}
+    assert "bricklayer" in labels
+    bricklayer = next(o for o in body["esco_occupations"] if o["preferred_label"] == "bricklayer")
+    assert bricklayer["essential_skills"], "ESCO essential skills are listed"
+
+
+@pytest.mark.parametrize("code, level, n_parents", [("7", 1, 0), ("71", 2, 1), ("711", 3, 2)])
+def test_higher_levels_have_children(client, code, level, n_parents):
+    body = client.get(f"/v1/occupations/{code}").json()
+    assert body["level"] == level
+    assert len(body["parents"]) == n_parents
+    assert body["children"] and all(c["code"].startswith(code) for c in body["children"])
+    assert all(len(c["code"]) == len(code) + 1 for c in body["children"])
+    assert body["esco_occupations"] == []
+
+
+def test_skill_levels_follow_isco(client):
+    assert client.get("/v1/occupations/5322").json()["skill_levels"] == [2]
+    assert client.get("/v1/occupations/2221").json()["skill_levels"] == [4]
+    assert client.get("/v1/occupations/9111").json()["skill_levels"] == [1]
+
+
+def test_unknown_code_is_404_problem(client):
+    response = client.get("/v1/occupations/9999")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["code"] == "occupation_not_found"
+
+
+@pytest.mark.parametrize("code", ["abc", "12345", "71a2"])
+def test_malformed_code_is_422_naming_the_field(client, code):
+    response = client.get(f"/v1/occupations/{code}")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "code"
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [("mason", "7112"), ("bricklayer", "7112"), ("plumbar", "7126"), ("Driver, truck: heavy", "8332"),
+     ("housekeeper", "5152"), ("scaffolder", "7119")],
+)
+def test_search_finds_the_group(client, query, expected):
+    body = client.get("/v1/occupations", params={"q": query, "level": 4}).json()
+    codes = [hit["code"] for hit in body["data"]]
+    assert expected in codes[:5], (query, body["data"][:5])
+    assert body["count"] >= len(body["data"])
+
+
+def test_search_hit_says_what_matched(client):
+    hit = client.get("/v1/occupations", params={"q": "Driver, truck: heavy"}).json()["data"][0]
+    assert hit["code"] == "8332"
+    assert hit["score"] == 1.0
+    assert hit["matched_source"] == "ilo_index"
+
+
+def test_search_by_code_prefix_and_level(client):
+    body = client.get("/v1/occupations", params={"q": "711", "level": 4}).json()
+    assert [h["code"] for h in body["data"]] == ["7111", "7112", "7113", "7114", "7115", "7119"]
+
+
+def test_search_is_paged(client):
+    first = client.get("/v1/occupations", params={"q": "driver", "limit": 3}).json()
+    second = client.get("/v1/occupations", params={"q": "driver", "limit": 3, "offset": 3}).json()
+    assert len(first["data"]) == 3 and first["count"] > 6
+    assert first["count"] == second["count"]
+    assert not {h["code"] for h in first["data"]} & {h["code"] for h in second["data"]}
+
+
+def test_search_without_results_is_empty_not_error(client):
+    body = client.get("/v1/occupations", params={"q": "qqqqxxxzzz"}).json()
+    assert body == {"data": [], "count": 0}
+
+
+@pytest.mark.parametrize("params", [{"q": "   "}, {}, {"q": "x" * 201}, {"q": "mason", "limit": 0}])
+def test_bad_search_is_422(client, params):
+    response = client.get("/v1/occupations", params=params)
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
