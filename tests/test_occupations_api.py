@@ -98,3 +98,10 @@ def test_bad_search_is_422(client, params):
     response = client.get("/v1/occupations", params=params)
     assert response.status_code == 422
     assert response.json()["code"] == "validation_error"
+
+
+def test_every_unit_group_with_esco_occupations_is_served(client, taxonomy_runtime):
+    # 2512 has an essential skill without an ESCO skill type: the response must still validate.
+    for code in ("2512", "9111", "5322", "0110"):
+        response = client.get(f"/v1/occupations/{code}")
+        assert response.status_code == 200, (code, response.text[:300])
