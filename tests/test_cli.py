@@ -68,3 +68,11 @@ def test_demo_seed_issues_fresh_keys_and_revokes_old(database_url):
         assert all(live.values())
         assert live["admin"].organisation_id != live["admin (other organisation)"].organisation_id
     engine.dispose()
+
+
+def test_migrate_creates_the_sqlite_directory(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'not' / 'yet' / 'there.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("RETURNMATCH_ENVIRONMENT", "test")
+    assert "latest migration" in _run(capsys, "migrate")
+    assert (tmp_path / "not" / "yet" / "there.db").is_file()
