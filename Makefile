@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: run test test-fast embeddings bench clean
+.PHONY: run test test-fast embeddings coder evaluate bench clean
 
 # The environment: CPU PyTorch first (pinned: an unpinned torch pulls CUDA builds), then the project.
 $(STAMP): pyproject.toml
@@ -27,8 +27,15 @@ test-fast: $(STAMP)
 embeddings: $(STAMP)  ## (re)build the cached label embeddings
 	$(BIN)/returnmatch build-embeddings
 
+coder: $(STAMP)  ## retrain the occupation coder's combiner (taxonomy data and aliases only)
+	$(BIN)/returnmatch build-coder
+
+evaluate: $(STAMP)  ## the coder against two baselines on the dev, held-out and multilingual sets
+	$(BIN)/python -m bench.evaluate_coder --json var/eval/coder.json
+
 bench: $(STAMP)
 	$(BIN)/python -m bench.startup
+	$(BIN)/python -m bench.coder_speed
 
 clean:
 	rm -rf var .pytest_cache

@@ -5,6 +5,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -98,19 +99,42 @@ def cmd_key_revoke(args, settings: Settings) -> None:
         print(f"revoked {matches[0].id}")
 
 
-def cmd_build_embeddings(_args, settings: Settings) -> None:
-    from app.runtime import build_label_indexes
+def _load_indexes(settings: Settings):
+    from app.runtime import LabelData, build_label_indexes
     from models import load_encoder
     from taxonomies import load_taxonomies
 
-    started = time.perf_counter()
     tx = load_taxonomies()
+    data = LabelData.load(tx)
     encoder = load_encoder(settings.model_path, settings.encode_batch_size, settings.torch_threads)
-    indexes = build_label_indexes(tx, encoder, settings)
+    return tx, data, encoder, build_label_indexes(tx, data, encoder, settings)
+
+
+def cmd_build_embeddings(_args, settings: Settings) -> None:
+    started = time.perf_counter()
+    tx, _data, encoder, indexes = _load_indexes(settings)
     for name, index in indexes.items():
         print(f"{name}: {len(index.labels)} labels, {index.matrix.shape[0]} unique texts, dim {index.dimension}")
     print(f"model {encoder.model_id}; taxonomy {tx.version}; cache {settings.cache_dir}; "
           f"{time.perf_counter() - started:.1f}s")
+
+
+def cmd_build_coder(args, settings: Settings) -> None:
+    from app.runtime import build_coder
+    from matching.coding.training import fit_combiner, mask_rows_factory, training_queries
+    from models.artifacts import COMBINER_PATH
+    from taxonomies.labels import ilo_heldout_ids
+
+    started = time.perf_counter()
+    tx, data, encoder, indexes = _load_indexes(settings)
+    coder = build_coder(tx, data, encoder, indexes, settings, combiner=None)
+    queries = training_queries(tx, data.aliases, ilo_heldout_ids(tx))
+    combiner = fit_combiner(coder, queries, mask_rows_factory(indexes["occupations"]))
+    combiner.meta.update(model_id=encoder.model_id, taxonomy_version=tx.version, alias_version=data.aliases.version)
+    path = args.output or COMBINER_PATH
+    combiner.save(path)
+    print(json.dumps(combiner.meta, indent=1))
+    print(f"wrote {path} in {time.perf_counter() - started:.1f}s")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     sub.add_parser("build-embeddings", help="build (or verify) the cached label embeddings").set_defaults(
         func=cmd_build_embeddings)
+    coder = sub.add_parser("build-coder", help="train the occupation coder's combiner (taxonomy data only)")
+    coder.add_argument("--output", type=Path, help="where to write it (default: models/artifacts/)")
+    coder.set_defaults(func=cmd_build_coder)
 
     org = sub.add_parser("org", help="organisations (tenants)").add_subparsers(dest="org_command", required=True)
     create = org.add_parser("create", help="create an organisation")

@@ -13,22 +13,52 @@ from dataclasses import dataclass, field
 
 from app.errors import Problem
 from app.settings import Settings
+from matching.coding.coder import OccupationCoder
+from matching.coding.combiner import Combiner
+from matching.coding.dense import UnitGroupDense
 from matching.label_index import LabelIndex
-from matching.occupation_search import OccupationSearch
+from matching.lexicon import LexEntry, Lexicon
+from matching.occupation_search import OccupationSearch, name_entries
 from models import EmbeddingCache, Encoder, load_encoder
+from models.artifacts import COMBINER_PATH
 from taxonomies import Taxonomies, load_taxonomies
-from taxonomies.labels import occupation_labels, skill_labels
+from taxonomies.aliases import AliasTable, load_aliases
+from taxonomies.labels import Label, alias_labels, ilo_heldout_ids, occupation_labels, skill_labels
 
 log = logging.getLogger("returnmatch")
 
 
-def build_label_indexes(tx: Taxonomies, encoder: Encoder, settings: Settings) -> dict[str, LabelIndex]:
-    """Occupation and skill label embeddings, from the on-disk cache or built now (and cached)."""
+@dataclass(frozen=True)
+class LabelData:
+    """The label sets every index is built from: held-out ILO titles are in none of them."""
+
+    occupations: list[Label]
+    aliases: AliasTable
+    lexicon: Lexicon
+
+    @classmethod
+    def load(cls, tx: Taxonomies) -> "LabelData":
+        occupations = occupation_labels(tx, exclude_ilo_ids=ilo_heldout_ids(tx))
+        aliases = load_aliases(frozenset(g.code for g in tx.unit_groups()))
+        entries = name_entries(occupations) + [LexEntry(a.isco08, a.text, "alias", a.lang) for a in aliases.aliases]
+        return cls(occupations, aliases, Lexicon(entries))
+
+
+def build_label_indexes(tx: Taxonomies, data: LabelData, encoder: Encoder, settings: Settings) -> dict[str, LabelIndex]:
+    """Occupation, alias and skill label embeddings, from the on-disk cache or built now (and cached)."""
     cache = EmbeddingCache(settings.cache_dir, encoder)
     return {
-        "occupations": LabelIndex.build("occupations", occupation_labels(tx), cache, tx.version),
+        "occupations": LabelIndex.build("occupations", data.occupations, cache, tx.version),
+        "aliases": LabelIndex.build("aliases", alias_labels(data.aliases.aliases), cache, data.aliases.version),
         "skills": LabelIndex.build("skills", skill_labels(tx), cache, tx.version),
     }
+
+
+def build_coder(tx: Taxonomies, data: LabelData, encoder: Encoder, indexes: dict[str, LabelIndex],
+                settings: Settings, combiner: Combiner | None) -> OccupationCoder:
+    units = [g.code for g in tx.unit_groups()]
+    dense = UnitGroupDense(units, [indexes["occupations"], indexes["aliases"]])
+    return OccupationCoder(tx, data.lexicon, dense, encoder, combiner, settings.coder_review_threshold)
 
 
 @dataclass
@@ -38,7 +68,9 @@ class Runtime:
     error: str | None = None
     taxonomies: Taxonomies | None = None
     search: OccupationSearch | None = None
+    labels: LabelData | None = None
     encoder: Encoder | None = None
+    coder: OccupationCoder | None = None
     label_indexes: dict[str, LabelIndex] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     _thread: threading.Thread | None = field(default=None, repr=False)
@@ -58,7 +90,8 @@ class Runtime:
         started = time.perf_counter()
         try:
             tx = load_taxonomies()
-            self.search = OccupationSearch(tx, occupation_labels(tx))
+            self.labels = LabelData.load(tx)
+            self.search = OccupationSearch(tx, self.labels.lexicon)
             self.taxonomies = tx
             self.timings["taxonomies_s"] = round(time.perf_counter() - started, 3)
             if self.settings.load_model:
@@ -68,8 +101,14 @@ class Runtime:
                 )
                 self.timings["model_s"] = round(time.perf_counter() - mark, 3)
                 mark = time.perf_counter()
-                self.label_indexes = build_label_indexes(tx, self.encoder, self.settings)
+                self.label_indexes = build_label_indexes(tx, self.labels, self.encoder, self.settings)
                 self.timings["label_embeddings_s"] = round(time.perf_counter() - mark, 3)
+                combiner = Combiner.load(COMBINER_PATH)
+                if combiner.meta.get("model_id") != self.encoder.model_id:
+                    log.warning("the coder's combiner was trained with %s, the model now is %s: "
+                                "rebuild it with `returnmatch build-coder`", combiner.meta.get("model_id"),
+                                self.encoder.model_id)
+                self.coder = build_coder(tx, self.labels, self.encoder, self.label_indexes, self.settings, combiner)
             self.timings["total_s"] = round(time.perf_counter() - started, 3)
             self.state = "ready"
             log.info("runtime ready in %.1fs %s", self.timings["total_s"], self.timings)
@@ -89,11 +128,18 @@ class Runtime:
         assert self.search is not None
         return self.search
 
+    def require_coder(self) -> OccupationCoder:
+        if self.coder is None:
+            raise Problem(503, "not_ready", "The occupation coder is still loading; retry in a few seconds.",
+                          headers={"Retry-After": "10"})
+        return self.coder
+
     def describe(self) -> dict:
         return {
             "state": self.state,
             "error": self.error,
             "taxonomy_version": self.taxonomies.version if self.taxonomies else None,
+            "alias_version": self.labels.aliases.version if self.labels else None,
             "model": (
                 {"id": self.encoder.model_id, "dimension": self.encoder.dimension} if self.encoder else None
             ),

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     cors_origins: list[str] = Field(default_factory=list)
     search_max_limit: int = Field(default=100, ge=1, le=1000)
+    coder_review_threshold: float = Field(
+        default=0.5, ge=0, le=1,
+        description="Coded occupations whose calibrated probability is below this need review (abstain rule).",
+    )
     load_model: bool = Field(
         default=True,
         description="Load the embedding model and label embeddings at start-up (needed for /ready).",

@@ -1,28 +1,22 @@
-"""Lexical search over the names of ISCO-08 groups, the ILO index and ESCO occupations.
+"""Search over the names of ISCO-08 groups, the ILO index and ESCO occupations.
 
-Used by ``GET /v1/occupations?q=``. Two stages: character n-gram TF-IDF retrieves the nearest
-few hundred labels (tolerant of typos and word order), then rapidfuzz rescores them
-(edit-distance ratio, token sort and token set ratios). A digit query searches codes by prefix.
-Results are distinct ISCO-08 groups, each with the label that matched best and its source.
+Used by ``GET /v1/occupations?q=``: the lexicon's character n-gram nearest names, rescored with
+rapidfuzz; a digit query searches codes by prefix. Results are distinct ISCO-08 groups (of any
+level: group titles are names too), each with the name that matched best and its source.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
-from rapidfuzz import fuzz
-from sklearn.feature_extraction.text import TfidfVectorizer
-
+from matching.lexicon import LexEntry, Lexicon, lexical_similarity
 from matching.text import normalise
-from taxonomies.labels import NAME_KINDS, Label, LabelKind
+from taxonomies.labels import NAME_KINDS, Label
 from taxonomies.loader import Taxonomies
 
-# When two labels of a group score alike, report the more authoritative one.
-_KIND_RANK = {
-    LabelKind.isco_title: 0, LabelKind.esco_preferred: 1, LabelKind.isco_included: 2,
-    LabelKind.ilo_index_natural: 3, LabelKind.ilo_index: 4, LabelKind.esco_alt: 5, LabelKind.esco_hidden: 6,
-}
+# When two names of a group score alike, report the more authoritative one.
+_SOURCE_RANK = {"isco_title": 0, "esco_preferred": 1, "isco_included": 2, "ilo_index_natural": 3, "ilo_index": 4,
+                "esco_alt": 5, "esco_hidden": 6}
 _CANDIDATES = 300
 
 
@@ -31,58 +25,46 @@ class SearchHit:
     code: str
     score: float  # 0..1
     label: str
-    kind: LabelKind
-
-
-def lexical_similarity(query: str, label: str) -> float:
-    """0..1: whole-string edit ratio, word-order-free ratio, and (discounted) word-subset ratio."""
-    return max(
-        fuzz.ratio(query, label), 0.95 * fuzz.token_sort_ratio(query, label), 0.85 * fuzz.token_set_ratio(query, label)
-    ) / 100
+    source: str
 
 
 class OccupationSearch:
-    def __init__(self, tx: Taxonomies, labels: Sequence[Label], min_score: float = 0.6):
+    def __init__(self, tx: Taxonomies, lexicon: Lexicon, min_score: float = 0.6):
         self._tx = tx
+        self._lexicon = lexicon
         self.min_score = min_score
-        seen: set[tuple[str, str]] = set()
-        self._labels: list[Label] = []
-        choices: list[str] = []
-        for label in labels:
-            key = (normalise(label.text), label.target)
-            if label.kind not in NAME_KINDS or not key[0] or key in seen:
-                continue
-            seen.add(key)
-            self._labels.append(label)
-            choices.append(key[0])
-        self._choices = choices
-        self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32)
-        self._matrix = self._vectorizer.fit_transform(choices)
 
     def search(self, query: str, level: int | None = None) -> list[SearchHit]:
-        """Every group whose best label scores at least ``min_score``, best first."""
+        """Every group whose best name scores at least ``min_score``, best first."""
         text = normalise(query)
         if not text:
             return []
         if text.isdigit():
             return [
-                SearchHit(code, 1.0, group.title, LabelKind.isco_title)
+                SearchHit(code, 1.0, group.title, "isco_title")
                 for code, group in sorted(self._tx.isco.items())
                 if code.startswith(text) and (level is None or group.level == level)
             ]
-        cosine = (self._matrix @ self._vectorizer.transform([text]).T).toarray().ravel()
-        top = np.argpartition(-cosine, min(_CANDIDATES, len(cosine) - 1))[:_CANDIDATES]
         best: dict[str, SearchHit] = {}
-        for idx in top:
-            label = self._labels[idx]
-            if cosine[idx] <= 0 or (level is not None and len(label.target) != level):
-                continue
-            choice = self._choices[idx]
-            score = 1.0 if choice == text else round(0.7 * lexical_similarity(text, choice) + 0.3 * float(cosine[idx]), 4)
+        for key_id, cosine in self._lexicon.nearest([text], _CANDIDATES)[0]:
+            key = self._lexicon.keys[key_id]
+            score = 1.0 if key == text else round(0.7 * lexical_similarity(text, key) + 0.3 * cosine, 4)
             if score < self.min_score:
                 continue
-            hit = SearchHit(label.target, min(score, 1.0), label.text, label.kind)
-            current = best.get(hit.code)
-            if current is None or (hit.score, -_KIND_RANK[hit.kind]) > (current.score, -_KIND_RANK[current.kind]):
-                best[hit.code] = hit
-        return sorted(best.values(), key=lambda h: (-h.score, _KIND_RANK[h.kind], h.code))
+            for entry in self._lexicon.entries[key_id]:
+                if level is not None and len(entry.code) != level:
+                    continue
+                hit = SearchHit(entry.code, min(score, 1.0), entry.label, entry.source)
+                current = best.get(hit.code)
+                if current is None or _better(hit, current):
+                    best[hit.code] = hit
+        return sorted(best.values(), key=lambda h: (-h.score, _SOURCE_RANK.get(h.source, 9), h.code))
+
+
+def _better(a: SearchHit, b: SearchHit) -> bool:
+    return (a.score, -_SOURCE_RANK.get(a.source, 9)) > (b.score, -_SOURCE_RANK.get(b.source, 9))
+
+
+def name_entries(labels: Iterable[Label]) -> list[LexEntry]:
+    """Lexicon entries for the name labels of a label set (descriptions are left out)."""
+    return [LexEntry(label.target, label.text, str(label.kind)) for label in labels if label.kind in NAME_KINDS]

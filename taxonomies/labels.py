@@ -6,10 +6,12 @@ occupation labels) or the ESCO skill URI (for skill labels); ``ref`` identifies 
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from taxonomies.aliases import Alias
 from taxonomies.loader import Taxonomies
 
 
@@ -23,6 +25,7 @@ class LabelKind(StrEnum):
     esco_preferred = "esco_preferred"
     esco_alt = "esco_alt"
     esco_hidden = "esco_hidden"
+    alias = "alias"
     skill_preferred = "skill_preferred"
     skill_alt = "skill_alt"
 
@@ -31,7 +34,7 @@ class LabelKind(StrEnum):
 NAME_KINDS = frozenset(
     {
         LabelKind.isco_title, LabelKind.isco_included, LabelKind.ilo_index, LabelKind.ilo_index_natural,
-        LabelKind.esco_preferred, LabelKind.esco_alt, LabelKind.esco_hidden,
+        LabelKind.esco_preferred, LabelKind.esco_alt, LabelKind.esco_hidden, LabelKind.alias,
     }
 )
 
@@ -76,6 +79,11 @@ def occupation_labels(tx: Taxonomies, exclude_ilo_ids: Iterable[int] = ()) -> li
     return labels
 
 
+def alias_labels(aliases: Iterable[Alias]) -> list[Label]:
+    """The multilingual aliases as labels (``ref`` = ``alias:<language>``)."""
+    return [Label(a.text, LabelKind.alias, a.isco08, f"alias:{a.lang}") for a in aliases]
+
+
 def skill_labels(tx: Taxonomies, include_alt: bool = False) -> list[Label]:
     """Preferred (and optionally alternative) labels of every ESCO skill, in a stable order."""
     labels: list[Label] = []
@@ -85,3 +93,14 @@ def skill_labels(tx: Taxonomies, include_alt: bool = False) -> list[Label]:
         if include_alt:
             labels.extend(Label(t, LabelKind.skill_alt, uri, uri) for t in skill.alt_labels)
     return labels
+
+
+def ilo_heldout_ids(tx: Taxonomies, share: float = 0.2) -> frozenset[int]:
+    """A fixed ``share`` of ILO index rows kept out of every index and training set, to measure
+    how the coder does on titles it has never seen. Chosen by a hash of the title, so the split
+    never changes with the order of the file or between machines."""
+    cut = int(share * 2**32)
+    return frozenset(
+        row.id for row in tx.ilo_index
+        if int.from_bytes(hashlib.sha256(row.title.encode("utf-8")).digest()[:4], "big") < cut
+    )

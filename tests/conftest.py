@@ -133,6 +133,17 @@ def db_session(api) -> Iterator[Session]:
 
 
 @pytest.fixture
+def tenant_factory():
+    """Make a tenant in any app's database: ``tenant_factory(app, slug)``."""
+
+    def make(app, slug: str = "tenant-x") -> Tenant:
+        with Session(app.state.engine, expire_on_commit=False) as session:
+            return Tenant(session, slug)
+
+    return make
+
+
+@pytest.fixture
 def tenant_a(db_session) -> Tenant:
     return Tenant(db_session, "tenant-a")
 

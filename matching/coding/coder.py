@@ -1,0 +1,289 @@
+"""The ISCO-08 occupation coder: from what a worker wrote to ranked unit groups with confidence.
+
+Stages, each recorded as the ``signal`` that found a candidate:
+1. exact — a whole variant of the text (as written, the first job named, all jobs named) is a
+   known name: an ISCO title or included occupation, an ILO index title (both word orders), an
+   ESCO preferred/alternative/hidden label, a multilingual alias, or a tenant's override;
+2. span — a run of its words is a known name ("kasambahay sa riyadh" → "kasambahay");
+3. fuzzy — character n-gram TF-IDF neighbours rescored by edit distance ("plumbar", "scafolder");
+4. dense — embedding similarity to every name and to ISCO definitions and tasks, of the title
+   and, when given, of the title with its description.
+A logistic-regression combiner trained on taxonomy data only (``training.py``) scores each
+candidate from these signals; isotonic calibration turns the best score into a probability.
+
+Abstain rule: ``needs_review`` is set when the top probability is below ``review_threshold``
+(tuned on the development set, see the README) or when nothing was found. With it the caller
+gets the best 2-digit and 1-digit groups, whose probability is the share of the candidates'
+combined score that falls in each group.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matching.coding.combiner import Combiner
+from matching.coding.dense import UnitGroupDense
+from matching.coding.features import FEATURES
+from matching.coding.language import guess_language
+from matching.coding.preprocess import Cleaned, clean
+from matching.lexicon import LexEntry, Lexicon, lexical_similarity
+from matching.text import normalise
+from taxonomies.aliases import scripts_of
+from taxonomies.loader import Taxonomies
+
+FUZZY_NEIGHBOURS = 60
+TOP_DENSE = 10
+TOP_DESC = 5
+TOP_FUZZY = 10
+_F = {name: i for i, name in enumerate(FEATURES)}
+
+
+@dataclass(frozen=True)
+class CodingItem:
+    text: str
+    description: str | None = None
+    lang: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    code: str
+    title: str
+    score: float  # the combiner's raw score, 0..1
+    probability: float  # calibrated
+    matched_label: str
+    matched_source: str  # isco_title, esco_alt, ilo_index, alias, override, isco_task, …
+    signal: str  # exact, alias, span, fuzzy, dense
+    skill_levels: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class GroupGuess:
+    code: str
+    title: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class CodingResult:
+    text: str
+    cleaned: str
+    lang: str
+    truncated: bool
+    candidates: list[Candidate]
+    needs_review: bool
+    review_reason: str | None
+    sub_major_group: GroupGuess | None = None  # best 2-digit group when under review
+    major_group: GroupGuess | None = None
+    other_jobs: tuple[str, ...] = ()
+
+
+@dataclass
+class _Prepared:
+    """Everything computed for one item before scoring."""
+
+    cleaned: Cleaned
+    lang: str
+    codes: list[str]
+    features: np.ndarray
+    evidence: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # code → (signal, label, source)
+
+
+class OccupationCoder:
+    def __init__(
+        self,
+        tx: Taxonomies,
+        lexicon: Lexicon,
+        dense: UnitGroupDense,
+        encoder,
+        combiner: Combiner | None,
+        review_threshold: float = 0.5,
+        overrides: dict[str, Lexicon] | None = None,
+    ):
+        self.tx = tx
+        self.lexicon = lexicon
+        self.dense = dense
+        self.encoder = encoder
+        self.combiner = combiner
+        self.review_threshold = review_threshold
+        self.units = dense.units
+        self._unit_pos = {code: i for i, code in enumerate(self.units)}
+        self.overrides = overrides or {}
+
+    # ---- feature extraction -------------------------------------------------------------
+    def prepare(
+        self, items: Sequence[CodingItem], masks: Sequence[frozenset[str]] | None = None,
+        mask_rows: Sequence[Sequence[int]] | None = None, tenant: str | None = None,
+    ) -> list[_Prepared]:
+        """Candidates and their features for each item. ``masks`` (normalised names) and
+        ``mask_rows`` hide a training query's own label (leave-one-out)."""
+        cleaned = [clean(item.text) for item in items]
+        primaries = [c.primary for c in cleaned]
+        fulls = [i for i, c in enumerate(cleaned) if c.full != c.primary]
+        vectors = self.encoder.encode(primaries + [cleaned[i].full for i in fulls])
+        full_vectors = vectors[len(primaries):]
+        vectors = vectors[:len(primaries)]
+        contexts = [i for i, item in enumerate(items) if item.description and item.description.strip()]
+        context_vectors = self.encoder.encode(
+            [f"{items[i].text[:300]}. {items[i].description[:1700]}" for i in contexts]
+        ) if contexts else None
+        name, density, desc = self.dense.scores(vectors, mask_rows)
+        full_name = name.copy()
+        if fulls:
+            full_name[fulls] = self.dense.scores(full_vectors, [mask_rows[i] for i in fulls] if mask_rows else None)[0]
+        ctx_name = ctx_desc = None
+        if context_vectors is not None:
+            ctx_name, _, ctx_desc = self.dense.scores(context_vectors)
+        context_row = {i: n for n, i in enumerate(contexts)}
+        near = self.lexicon.nearest(primaries + [cleaned[i].full for i in fulls], FUZZY_NEIGHBOURS)
+        neighbours = [[(key_id, cos, c.primary) for key_id, cos in near[n]] for n, c in enumerate(cleaned)]
+        for j, i in enumerate(fulls):
+            neighbours[i] += [(key_id, cos, cleaned[i].full) for key_id, cos in near[len(primaries) + j]]
+        override = self.overrides.get(tenant) if tenant else None
+        out = []
+        for n, (item, c) in enumerate(zip(items, cleaned)):
+            mask = masks[n] if masks is not None else frozenset()
+            ctx = None
+            if n in context_row:
+                r = context_row[n]
+                ctx = np.maximum(ctx_name[r], ctx_desc[r])
+            dense = (name[n], full_name[n], density[n], desc[n], ctx)
+            out.append(self._features(item, c, dense, neighbours[n], mask, override))
+        return out
+
+    def _lexical(self, lexicon: Lexicon, keys: Sequence[str], mask: frozenset[str]):
+        exact: dict[str, tuple[float, LexEntry]] = {}
+        for key in keys:
+            if not key or key in mask:
+                continue
+            entries = [e for e in lexicon.exact(key) if e.code in self._unit_pos]
+            codes = {e.code for e in entries}
+            for e in entries:
+                value = 1.0 / len(codes)
+                if e.code not in exact or value > exact[e.code][0] or (
+                    value == exact[e.code][0] and e.source == "override"
+                ):
+                    exact[e.code] = (value, e)
+        return exact
+
+    def _features(self, item, c: Cleaned, dense, neighbours, mask, override) -> _Prepared:
+        name, full_name, density, desc, ctx = dense
+        raw = normalise(item.text[:2000])
+        if not c.primary:  # emoji, punctuation or numbers only: nothing to code
+            return _Prepared(c, item.lang or "en", [], np.zeros((0, len(FEATURES))))
+        keys = list(dict.fromkeys([raw, c.primary, c.full]))
+        exact = self._lexical(self.lexicon, keys, mask)
+        if override is not None:  # a tenant's counsellor overrides outrank everything else
+            for code, hit in self._lexical(override, keys, frozenset()).items():
+                exact[code] = (1.0, hit[1])
+        span: dict[str, tuple[float, LexEntry]] = {}
+        for text in (c.primary, c.full):
+            for span_text, coverage, entries in self.lexicon.spans(text):
+                if span_text in mask:
+                    continue
+                for e in entries:
+                    if e.code in self._unit_pos and coverage > span.get(e.code, (0.0, None))[0]:
+                        span[e.code] = (coverage, e)
+        fuzzy: dict[str, tuple[float, LexEntry]] = {}
+        for key_id, cosine, query in neighbours:
+            key = self.lexicon.keys[key_id]
+            if key in mask:
+                continue
+            similarity = 0.7 * lexical_similarity(query, key) + 0.3 * cosine
+            for e in self.lexicon.entries[key_id]:
+                if e.code in self._unit_pos and similarity > fuzzy.get(e.code, (0.0, None))[0]:
+                    fuzzy[e.code] = (similarity, e)
+        lang = item.lang or guess_language(item.text, [e for _, e in exact.values()] + [e for _, e in span.values()])
+
+        candidates = set(exact) | set(span)
+        candidates |= set(sorted(fuzzy, key=lambda k: -fuzzy[k][0])[:TOP_FUZZY])
+        dense_order = np.argsort(-name, kind="stable")
+        candidates |= {self.units[i] for i in dense_order[:TOP_DENSE]}
+        candidates |= {self.units[i] for i in np.argsort(-desc, kind="stable")[:TOP_DESC]}
+        candidates |= {self.units[i] for i in np.argsort(-full_name, kind="stable")[:TOP_DESC]}
+        codes = sorted(candidates)
+        dense_rank = np.empty(len(self.units), dtype=np.int32)
+        dense_rank[dense_order] = np.arange(1, len(self.units) + 1)
+        fuzzy_sorted = sorted(fuzzy, key=lambda k: -fuzzy[k][0])
+        fuzzy_rank = {code: r for r, code in enumerate(fuzzy_sorted, start=1)}
+        best_fuzzy = fuzzy[fuzzy_sorted[0]][0] if fuzzy_sorted else 0.0
+        best_name, best_desc = float(name.max()), float(desc.max())
+        latin = float(scripts_of(c.primary) <= {"Latn"})
+
+        features = np.zeros((len(codes), len(FEATURES)), dtype=np.float64)
+        evidence = {}
+        for row, code in enumerate(codes):
+            pos = self._unit_pos[code]
+            f = features[row]
+            if code in exact:
+                f[_F["exact"]] = exact[code][0]
+                f[_F["exact_alias"]] = float(exact[code][1].source in ("alias", "override"))
+            f[_F["span"]] = span.get(code, (0.0, None))[0]
+            f[_F["fuzzy"]] = fuzzy.get(code, (0.0, None))[0]
+            f[_F["fuzzy_margin"]] = f[_F["fuzzy"]] - best_fuzzy
+            f[_F["dense_name"]] = name[pos]
+            f[_F["dense_name_margin"]] = name[pos] - best_name
+            f[_F["dense_full"]] = full_name[pos]
+            f[_F["dense_density"]] = density[pos]
+            f[_F["dense_desc"]] = desc[pos]
+            f[_F["dense_desc_margin"]] = desc[pos] - best_desc
+            f[_F["dense_context"]] = ctx[pos] if ctx is not None else max(name[pos], desc[pos])
+            f[_F["dense_rank"]] = 1.0 / dense_rank[pos]
+            f[_F["fuzzy_rank"]] = 1.0 / fuzzy_rank[code] if code in fuzzy_rank else 0.0
+            f[_F["latin"]] = latin
+            if code in exact:
+                entry = exact[code][1]
+                evidence[code] = ("alias" if entry.source in ("alias", "override") else "exact", entry.label, entry.source)
+            elif code in span and span[code][0] >= 0.5:
+                evidence[code] = ("span", span[code][1].label, span[code][1].source)
+            elif code in fuzzy and fuzzy[code][0] >= name[pos]:
+                evidence[code] = ("fuzzy", fuzzy[code][1].label, fuzzy[code][1].source)
+        return _Prepared(c, lang, codes, features, evidence)
+
+    # ---- scoring --------------------------------------------------------------------------
+    def code(self, items: Sequence[CodingItem], k: int = 5, tenant: str | None = None) -> list[CodingResult]:
+        if self.combiner is None:
+            raise RuntimeError("the coder has no combiner: run `returnmatch build-coder`")
+        prepared = self.prepare(items, tenant=tenant)
+        vectors = None
+        results = []
+        for n, (item, prep) in enumerate(zip(items, prepared)):
+            scores = self.combiner.score(prep.features)
+            order = np.argsort(-scores, kind="stable")[:k]
+            total = max(1.0, float(scores.sum()))
+            probabilities = self.combiner.calibrate(scores[order])
+            candidates = []
+            for rank, idx in enumerate(order):
+                code = prep.codes[idx]
+                signal, label, source = prep.evidence.get(code, ("dense", None, None))
+                if label is None:
+                    if vectors is None:
+                        vectors = self.encoder.encode([p.cleaned.primary for p in prepared])
+                    found = self.dense.best_name(vectors[n], code)
+                    label, source = (found[0], found[1]) if found else (self.tx.isco[code].title, "isco_title")
+                group = self.tx.isco[code]
+                candidates.append(Candidate(
+                    code, group.title, round(float(scores[idx]), 4), round(float(probabilities[rank]), 4),
+                    label, source, signal, group.skill_levels,
+                ))
+            top_p = candidates[0].probability if candidates else 0.0
+            needs_review = not candidates or top_p < self.review_threshold
+            reason = None if not needs_review else ("no_candidate" if not candidates else "low_confidence")
+            sub_major = major = None
+            if needs_review and candidates:
+                sub_major, major = (self._group_guess(prep.codes, scores, total, digits) for digits in (2, 1))
+            results.append(CodingResult(
+                item.text, prep.cleaned.primary, prep.lang, prep.cleaned.truncated, candidates, needs_review, reason,
+                sub_major, major, prep.cleaned.others,
+            ))
+        return results
+
+    def _group_guess(self, codes, scores, total, digits) -> GroupGuess:
+        mass: dict[str, float] = {}
+        for code, score in zip(codes, scores):
+            mass[code[:digits]] = mass.get(code[:digits], 0.0) + float(score) / total
+        best = max(mass, key=mass.get)
+        return GroupGuess(best, self.tx.isco[best].title, round(mass[best], 4))

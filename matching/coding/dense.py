@@ -1,0 +1,88 @@
+"""Dense similarity of query vectors to occupation labels, aggregated per ISCO-08 unit group."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from matching.label_index import LabelIndex
+from taxonomies.labels import NAME_KINDS
+
+_DENSITY_T = 0.05
+
+
+class UnitGroupDense:
+    """Per unit group, the best cosine over its names (titles, ESCO labels, ILO index, aliases)
+    and over its descriptions (ISCO definition and tasks), for many queries at once, in chunks
+    so that memory stays small."""
+
+    def __init__(self, units: Sequence[str], indexes: Sequence[LabelIndex], chunk: int = 64):
+        self.units = list(units)
+        self._unit_pos = {code: i for i, code in enumerate(self.units)}
+        self.indexes = list(indexes)
+        self.chunk = chunk
+        self._parts = []  # (index number, is-name, rows, unit positions, reduceat starts)
+        self._names_of: list[dict[str, np.ndarray]] = []
+        for number, index in enumerate(self.indexes):
+            names_of: dict[str, list[int]] = {}
+            for is_name in (True, False):
+                pairs = []
+                for i, label in enumerate(index.labels):
+                    if label.target in self._unit_pos and (label.kind in NAME_KINDS) == is_name:
+                        pairs.append((self._unit_pos[label.target], int(index.rows[i])))
+                        if is_name:
+                            names_of.setdefault(label.target, []).append(i)
+                if not pairs:
+                    continue
+                pairs.sort()
+                unit_of = np.array([p[0] for p in pairs], dtype=np.int32)
+                rows = np.array([p[1] for p in pairs], dtype=np.int32)
+                starts = np.flatnonzero(np.r_[True, unit_of[1:] != unit_of[:-1]])
+                self._parts.append((number, is_name, rows, unit_of[starts], starts))
+            self._names_of.append({code: np.array(ids, dtype=np.int32) for code, ids in names_of.items()})
+
+    def scores(
+        self, vectors: np.ndarray, mask_rows: Sequence[Sequence[int]] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(name, density, description) per unit group, each of shape (len(vectors), len(units)).
+        name and description: the best cosine over the group's labels of that kind (-1 where it
+        has none); density: a soft maximum over its names, ``t·log Σ exp((cos − 1)/t)``, which
+        grows with the number of close names. ``mask_rows`` (per query, rows of the first
+        index's matrix) hides labels, for leave-one-out training."""
+        n = len(vectors)
+        name = np.full((n, len(self.units)), -1.0, dtype=np.float32)
+        desc = np.full((n, len(self.units)), -1.0, dtype=np.float32)
+        mass = np.zeros((n, len(self.units)), dtype=np.float64)
+        for lo in range(0, n, self.chunk):
+            block = vectors[lo:lo + self.chunk]
+            sims_by_index = []
+            for number, index in enumerate(self.indexes):
+                sims = block @ index.matrix.T
+                if number == 0 and mask_rows is not None:
+                    for j, masked in enumerate(mask_rows[lo:lo + self.chunk]):
+                        if len(masked):
+                            sims[j, masked] = -1.0
+                sims_by_index.append(sims)
+            for number, is_name, rows, units, starts in self._parts:
+                sims = sims_by_index[number][:, rows]
+                per_unit = np.maximum.reduceat(sims, starts, axis=1)
+                target = (name if is_name else desc)[lo:lo + len(block)]
+                target[:, units] = np.maximum(target[:, units], per_unit)
+                if is_name:
+                    mass[lo:lo + len(block), units] += np.add.reduceat(np.exp((sims - 1.0) / _DENSITY_T), starts, axis=1)
+        density = (_DENSITY_T * np.log(np.maximum(mass, 1e-30))).astype(np.float32)
+        return name, density, desc
+
+    def best_name(self, vector: np.ndarray, code: str) -> tuple[str, str, float] | None:
+        """(label, kind, cosine) of the name of ``code`` most similar to ``vector``."""
+        best = None
+        for number, index in enumerate(self.indexes):
+            ids = self._names_of[number].get(code)
+            if ids is None:
+                continue
+            sims = index.matrix[index.rows[ids]] @ vector
+            top = int(np.argmax(sims))
+            if best is None or sims[top] > best[2]:
+                label = index.labels[ids[top]]
+                best = (label.text, str(label.kind), float(sims[top]))
+        return best

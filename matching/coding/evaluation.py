@@ -1,0 +1,68 @@
+"""Measuring a coder: top-k accuracy at 4, 2 and 1 digits, MRR, precision and coverage at the
+abstain threshold, and expected calibration error of the top probability."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Prediction:
+    gold: str
+    ranked: Sequence[str]  # distinct unit groups, best first
+    probability: float | None = None  # calibrated probability of ranked[0]
+    needs_review: bool | None = None
+
+
+def _hit(gold: str, ranked: Sequence[str], k: int, digits: int) -> bool:
+    return any(code[:digits] == gold[:digits] for code in ranked[:k])
+
+
+def metrics(predictions: Sequence[Prediction], bins: int = 10) -> dict[str, float]:
+    n = len(predictions)
+    if n == 0:
+        return {"n": 0}
+    out: dict[str, float] = {"n": n}
+    for digits in (4, 2, 1):
+        for k in (1, 3, 5):
+            out[f"top{k}_{digits}d"] = round(sum(_hit(p.gold, p.ranked, k, digits) for p in predictions) / n, 4)
+    reciprocal = []
+    for p in predictions:
+        rank = next((i for i, code in enumerate(p.ranked, start=1) if code == p.gold), None)
+        reciprocal.append(1.0 / rank if rank else 0.0)
+    out["mrr"] = round(float(np.mean(reciprocal)), 4)
+    if all(p.probability is not None for p in predictions):
+        prob = np.array([p.probability for p in predictions])
+        correct = np.array([bool(p.ranked) and p.ranked[0] == p.gold for p in predictions], dtype=float)
+        edges = np.linspace(0, 1, bins + 1)
+        which = np.clip(np.digitize(prob, edges[1:-1]), 0, bins - 1)
+        ece = sum(abs(prob[which == b].mean() - correct[which == b].mean()) * (which == b).sum()
+                  for b in range(bins) if (which == b).any()) / n
+        out["ece"] = round(float(ece), 4)
+        out["mean_probability"] = round(float(prob.mean()), 4)
+    if all(p.needs_review is not None for p in predictions):
+        accepted = [p for p in predictions if not p.needs_review]
+        out["coverage_at_threshold"] = round(len(accepted) / n, 4)
+        out["precision_at_threshold"] = round(
+            sum(bool(p.ranked) and p.ranked[0] == p.gold for p in accepted) / len(accepted), 4) if accepted else 0.0
+    return out
+
+
+def precision_coverage_curve(predictions: Sequence[Prediction]) -> list[tuple[float, float, float]]:
+    """(threshold, coverage, precision) for every distinct top probability, highest first."""
+    order = sorted(predictions, key=lambda p: -(p.probability or 0.0))
+    out, correct = [], 0
+    for i, p in enumerate(order, start=1):
+        correct += bool(p.ranked) and p.ranked[0] == p.gold
+        if i == len(order) or order[i].probability != p.probability:
+            out.append((float(p.probability or 0.0), i / len(order), correct / i))
+    return out
+
+
+def threshold_for_precision(predictions: Sequence[Prediction], target: float) -> tuple[float, float, float] | None:
+    """The lowest threshold whose accepted items reach ``target`` precision, with the largest
+    coverage: (threshold, coverage, precision), or None."""
+    feasible = [row for row in precision_coverage_curve(predictions) if row[2] >= target]
+    return max(feasible, key=lambda row: row[1]) if feasible else None

@@ -1,0 +1,85 @@
+"""The occupation coder on returnees' own words (needs the model and the trained combiner)."""
+import pytest
+
+from matching.coding.coder import CodingItem
+from taxonomies.labels import ilo_heldout_ids
+
+
+@pytest.fixture(scope="module")
+def coder(full_runtime):
+    return full_runtime.coder
+
+
+def top(coder, text, description=None, k=5):
+    return coder.code([CodingItem(text, description)], k=k)[0]
+
+
+@pytest.mark.parametrize(
+    "text, expected, within",
+    [
+        ("6 yrs house driver in Riyadh, also car maintenance", "8322", 1),
+        ("tukang batu", "7112", 1),
+        ("kasambahay sa Riyadh", "9111", 1),
+        ("scafolder", "7119", 1),
+        ("plumbar", "7126", 1),
+        ("AC tech", "7127", 1),
+        ("hvac", "7127", 3),
+        ("elec.", "7411", 3),
+        ("ড্রাইভার ৩ বছর সৌদি", "8322", 3),
+        ("ช่างก่อสร้าง 5 ปี", "9313", 5),
+    ],
+)
+def test_codes_returnee_words(coder, text, expected, within):
+    result = top(coder, text)
+    assert expected in [c.code for c in result.candidates[:within]], [(c.code, c.signal) for c in result.candidates]
+
+
+def test_result_says_what_matched_and_how_sure(coder):
+    result = top(coder, "6 yrs house driver in Riyadh, also car maintenance")
+    best = result.candidates[0]
+    assert best.signal in {"exact", "alias"} and best.matched_label.lower() == "house driver"
+    assert 0.0 <= best.probability <= 1.0 and best.skill_levels == (2,)
+    assert result.other_jobs == ("car maintenance",)
+    assert len({c.code for c in result.candidates}) == len(result.candidates) == 5
+    assert all(len(c.code) == 4 for c in result.candidates)
+    assert result.needs_review == (best.probability < coder.review_threshold)
+
+
+def test_uncertain_results_carry_broader_groups(coder):
+    result = top(coder, "general worker at the site, sometimes helping")
+    if result.needs_review:
+        assert result.sub_major_group and len(result.sub_major_group.code) == 2
+        assert result.major_group and len(result.major_group.code) == 1
+        assert result.sub_major_group.code.startswith(result.major_group.code)
+    else:
+        assert result.sub_major_group is None
+
+
+def test_description_is_used(coder):
+    bare = top(coder, "helper")
+    described = top(coder, "helper", "mixing cement and carrying bricks and blocks at the building site")
+    assert {c.code for c in described.candidates[:3]} & {"9313", "7112"}
+    assert [c.code for c in described.candidates] != [c.code for c in bare.candidates]
+
+
+def test_language_is_guessed_from_script_and_aliases(coder):
+    assert top(coder, "ড্রাইভার").lang == "bn"
+    assert top(coder, "kasambahay").lang == "tl"
+    assert top(coder, "bricklayer").lang == "en"
+
+
+def test_emoji_mixed_scripts_and_long_text(coder):
+    assert top(coder, "🔥🔥🔥").candidates == [] and top(coder, "🔥🔥🔥").needs_review
+    mixed = top(coder, "😀 ड्राइभर driver 🚗")
+    assert "8322" in [c.code for c in mixed.candidates[:3]]
+    long = top(coder, "mason " + "x" * 3000)
+    assert long.truncated and long.candidates
+
+
+def test_held_out_ilo_titles_are_in_no_index(full_runtime):
+    tx = full_runtime.taxonomies
+    heldout = {tx.ilo_index[i].title for i in ilo_heldout_ids(tx)}
+    indexed = {label.text for label in full_runtime.label_indexes["occupations"].labels if label.kind == "ilo_index"}
+    assert heldout and not heldout & indexed
+    lexicon_ilo = {e.label for entries in full_runtime.labels.lexicon.entries for e in entries if e.source == "ilo_index"}
+    assert not heldout & lexicon_ilo
