@@ -44,8 +44,11 @@ def cmd_serve(args, settings: Settings) -> None:
         print("\nreturnmatch demo — API keys for the organisation 'demo' (header X-API-Key):")
         for label, key in keys.items():
             print(f"  {label:28s} {key}")
-        print(f"\n  try: curl -H 'X-API-Key: {keys['counsellor']}' "
-              f"'http://{args.host or settings.host}:{args.port or settings.port}/v1/occupations?q=mason'\n")
+        base = f"http://{args.host or settings.host}:{args.port or settings.port}"
+        print(f"\n  try:  curl -H 'X-API-Key: {keys['counsellor']}' '{base}/v1/occupations?q=scafolder'")
+        print(f"        curl -H 'X-API-Key: {keys['counsellor']}' -H 'Content-Type: application/json' "
+              f"-d '{{\"items\": [{{\"text\": \"kasambahay sa Riyadh 3 taon\"}}]}}' {base}/v1/occupations/code")
+        print(f"  docs: {base}/docs   readiness: {base}/ready (the first start builds label embeddings: minutes)\n")
     os.environ["RETURNMATCH_AUTO_MIGRATE"] = "false"  # done above, once, not by every worker
     uvicorn.run("app.main:create_app", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, workers=args.workers or settings.workers, log_level="info")

@@ -83,3 +83,13 @@ def test_held_out_ilo_titles_are_in_no_index(full_runtime):
     assert heldout and not heldout & indexed
     lexicon_ilo = {e.label for entries in full_runtime.labels.lexicon.entries for e in entries if e.source == "ilo_index"}
     assert not heldout & lexicon_ilo
+
+
+def test_ilo_inverted_form_is_read_in_natural_order(coder):
+    result = top(coder, "Driver, truck: heavy")  # a held-out ILO title: in no index
+    assert result.cleaned == "heavy truck driver"
+    assert result.candidates[0].code == "8332"
+    listed = top(coder, "Cook, housemaid")  # two jobs, not a "Noun, qualifier" title
+    assert listed.cleaned == "cook" and listed.other_jobs == ("housemaid",)
+    place = top(coder, "driver, Qatar")
+    assert place.cleaned == "driver"

@@ -19,7 +19,8 @@ combined score that falls in each group.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -27,10 +28,11 @@ from matching.coding.combiner import Combiner
 from matching.coding.dense import UnitGroupDense
 from matching.coding.features import FEATURES
 from matching.coding.language import guess_language
-from matching.coding.preprocess import Cleaned, clean
+from matching.coding.preprocess import MAX_CHARS, Cleaned, clean, content_words
 from matching.lexicon import LexEntry, Lexicon, lexical_similarity
 from matching.text import normalise
 from taxonomies.aliases import scripts_of
+from taxonomies.ilo_index import natural_order
 from taxonomies.loader import Taxonomies
 
 FUZZY_NEIGHBOURS = 60
@@ -38,6 +40,7 @@ TOP_DENSE = 10
 TOP_DESC = 5
 TOP_FUZZY = 10
 _F = {name: i for i, name in enumerate(FEATURES)}
+_INVERTED = re.compile(r"^(?P<head>[^,:()]{2,40}?)\s*[,:]\s*(?P<rest>[^,]{2,80})$")
 
 
 @dataclass(frozen=True)
@@ -120,10 +123,13 @@ class OccupationCoder:
     ) -> list[_Prepared]:
         """Candidates and their features for each item. ``masks`` (normalised names) and
         ``mask_rows`` hide a training query's own label (leave-one-out)."""
-        cleaned = [clean(item.text) for item in items]
+        cleaned = [self._uninvert(item.text, clean(item.text)) for item in items]
         primaries = [c.primary for c in cleaned]
-        fulls = [i for i, c in enumerate(cleaned) if c.full != c.primary]
-        vectors = self.encoder.encode(primaries + [cleaned[i].full for i in fulls])
+        # The text as written (whitespace folded) is a second view for the dense stage: it keeps
+        # the word order and punctuation of forms like "Driver, truck: heavy".
+        written = [" ".join(item.text[:MAX_CHARS].split()) for item in items]
+        fulls = [i for i, c in enumerate(cleaned) if written[i].casefold() != c.primary]
+        vectors = self.encoder.encode(primaries + [written[i] for i in fulls])
         full_vectors = vectors[len(primaries):]
         vectors = vectors[:len(primaries)]
         contexts = [i for i, item in enumerate(items) if item.description and item.description.strip()]
@@ -153,6 +159,17 @@ class OccupationCoder:
             dense = (name[n], full_name[n], density[n], desc[n], ctx)
             out.append(self._features(item, c, dense, neighbours[n], mask, override))
         return out
+
+    def _uninvert(self, text: str, cleaned: Cleaned) -> Cleaned:
+        """"Driver, truck: heavy" (the ILO's "Noun, qualifier" form) → "heavy truck driver";
+        but "cook, housemaid" (two jobs) and "driver, Qatar" (a place) stay as they are."""
+        match = _INVERTED.match(" ".join(text.split()))
+        if not match or len(match.group("head").split()) > 3 or any(ch.isdigit() for ch in text):
+            return cleaned
+        qualifier = content_words(match.group("rest"))
+        if not qualifier or self.lexicon.exact(qualifier) or len(qualifier.split()) > 5:
+            return cleaned
+        return replace(cleaned, primary=normalise(natural_order(text)), others=())
 
     def _lexical(self, lexicon: Lexicon, keys: Sequence[str], mask: frozenset[str]):
         exact: dict[str, tuple[float, LexEntry]] = {}

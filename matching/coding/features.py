@@ -15,7 +15,7 @@ FEATURES = (
     "fuzzy_margin",  # fuzzy minus the best candidate's fuzzy
     "dense_name",  # best cosine between the query and a name of the group
     "dense_name_margin",
-    "dense_full",  # best cosine between all the jobs named (in word order) and a name of the group
+    "dense_full",  # best cosine between the text as written (all of it) and a name of the group
     "dense_density",  # soft maximum over all the group's names: many close names count more than one
     "dense_desc",  # best cosine between the query and the group's definition or a task
     "dense_desc_margin",

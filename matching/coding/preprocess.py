@@ -49,7 +49,8 @@ _PLACE_PREPOSITIONS = {"in", "at", "sa", "di", "ke", "ở", "o", "tai", "tại",
 NOISE = frozenset(
     """
     urgent urgently hiring vacancy vacancies wanted needed required hire job jobs position post opening
-    immediate immediately fresh graduate graduates graduated internship intern trainee
+    immediate immediately fresh graduate graduates graduated internship intern interns trainee trainees
+    senior snr sr junior jnr jr experienced skilled unskilled semi
     fulltime full parttime part time contract permanent temporary temp
     also and cum plus then with ex former previously previous worked working work as sebagai bilang
     male female only lady ladies men women
@@ -86,7 +87,8 @@ def _drop_durations(tokens: list[str]) -> list[str]:
     return [t for i, t in enumerate(tokens) if i not in drop]
 
 
-def _clean_segment(segment: str) -> str:
+def content_words(segment: str) -> str:
+    """The words of ``segment`` that can name an occupation: durations, places and noise removed."""
     tokens = _drop_durations(normalise(segment).split())
     kept: list[str] = []
     i = 0
@@ -112,9 +114,9 @@ def clean(text: str) -> Cleaned:
     truncated = len(text) > MAX_CHARS
     raw = _strip_emoji(unicodedata.normalize("NFKC", text[:MAX_CHARS]))
     without_brackets = _BRACKETS.sub(" ", raw)
-    segments = [_clean_segment(s) for s in _SEPARATORS.split(without_brackets)]
+    segments = [content_words(s) for s in _SEPARATORS.split(without_brackets)]
     segments = [s for s in segments if s]
     if not segments:  # everything was noise or in brackets: fall back to the bracket content
-        segments = [s for s in (_clean_segment(raw),) if s] or [normalise(raw)]
-    full = _clean_segment(raw.replace("(", " ").replace(")", " ")) or segments[0]
+        segments = [s for s in (content_words(raw),) if s] or [normalise(raw)]
+    full = content_words(raw.replace("(", " ").replace(")", " ")) or segments[0]
     return Cleaned(text, truncated, segments[0], tuple(dict.fromkeys(segments[1:])), full)
