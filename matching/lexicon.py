@@ -45,7 +45,8 @@ class Lexicon:
         self._index = {key: i for i, key in enumerate(self.keys)}
         self.max_span = max((len(k.split()) for k in self.keys), default=1)
         self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32)
-        self._matrix = self._vectorizer.fit_transform(self.keys)
+        # n-gram → names, row-major: a query's few n-grams select the rows to add up.
+        self._postings = self._vectorizer.fit_transform(self.keys).T.tocsr()
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -74,7 +75,7 @@ class Lexicon:
         """For each query key, the ``k`` nearest lexicon keys by character n-gram cosine."""
         out = []
         for lo in range(0, len(keys), _CHUNK):  # the product is dense-ish: keep it small
-            cosine = (self._vectorizer.transform(keys[lo:lo + _CHUNK]) @ self._matrix.T).tocsr()
+            cosine = (self._vectorizer.transform(keys[lo:lo + _CHUNK]) @ self._postings).tocsr()
             for row in range(cosine.shape[0]):
                 start, end = cosine.indptr[row], cosine.indptr[row + 1]
                 idx, val = cosine.indices[start:end], cosine.data[start:end]

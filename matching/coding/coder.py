@@ -89,6 +89,7 @@ class _Prepared:
     """Everything computed for one item before scoring."""
 
     cleaned: Cleaned
+    vector: np.ndarray  # the embedding of cleaned.primary
     lang: str
     codes: list[str]
     features: np.ndarray
@@ -157,7 +158,7 @@ class OccupationCoder:
                 r = context_row[n]
                 ctx = np.maximum(ctx_name[r], ctx_desc[r])
             dense = (name[n], full_name[n], density[n], desc[n], ctx)
-            out.append(self._features(item, c, dense, neighbours[n], mask, override))
+            out.append(self._features(item, c, vectors[n], dense, neighbours[n], mask, override))
         return out
 
     def _uninvert(self, text: str, cleaned: Cleaned) -> Cleaned:
@@ -186,11 +187,11 @@ class OccupationCoder:
                     exact[e.code] = (value, e)
         return exact
 
-    def _features(self, item, c: Cleaned, dense, neighbours, mask, override) -> _Prepared:
+    def _features(self, item, c: Cleaned, vector, dense, neighbours, mask, override) -> _Prepared:
         name, full_name, density, desc, ctx = dense
         raw = normalise(item.text[:2000])
         if not c.primary:  # emoji, punctuation or numbers only: nothing to code
-            return _Prepared(c, item.lang or "en", [], np.zeros((0, len(FEATURES))))
+            return _Prepared(c, vector, item.lang or "en", [], np.zeros((0, len(FEATURES))))
         keys = list(dict.fromkeys([raw, c.primary, c.full]))
         exact = self._lexical(self.lexicon, keys, mask)
         if override is not None:  # a tenant's counsellor overrides outrank everything else
@@ -258,14 +259,13 @@ class OccupationCoder:
                 evidence[code] = ("span", span[code][1].label, span[code][1].source)
             elif code in fuzzy and fuzzy[code][0] >= name[pos]:
                 evidence[code] = ("fuzzy", fuzzy[code][1].label, fuzzy[code][1].source)
-        return _Prepared(c, lang, codes, features, evidence)
+        return _Prepared(c, vector, lang, codes, features, evidence)
 
     # ---- scoring --------------------------------------------------------------------------
     def code(self, items: Sequence[CodingItem], k: int = 5, tenant: str | None = None) -> list[CodingResult]:
         if self.combiner is None:
             raise RuntimeError("the coder has no combiner: run `returnmatch build-coder`")
         prepared = self.prepare(items, tenant=tenant)
-        vectors = None
         results = []
         for n, (item, prep) in enumerate(zip(items, prepared)):
             scores = self.combiner.score(prep.features)
@@ -277,9 +277,7 @@ class OccupationCoder:
                 code = prep.codes[idx]
                 signal, label, source = prep.evidence.get(code, ("dense", None, None))
                 if label is None:
-                    if vectors is None:
-                        vectors = self.encoder.encode([p.cleaned.primary for p in prepared])
-                    found = self.dense.best_name(vectors[n], code)
+                    found = self.dense.best_name(prep.vector, code)
                     label, source = (found[0], found[1]) if found else (self.tx.isco[code].title, "isco_title")
                 group = self.tx.isco[code]
                 candidates.append(Candidate(
