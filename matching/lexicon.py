@@ -22,7 +22,7 @@ _CHUNK = 128
 class LexEntry:
     code: str  # ISCO-08 code the name points to
     label: str  # the name as written in its source
-    source: str  # isco_title, esco_alt, ilo_index, alias, override, …
+    source: str  # isco_title, esco_alt, ilo_index, alias, …
     lang: str = "en"
 
 

@@ -54,7 +54,7 @@ def search_occupations(
     "/code", response_model=CodingResponse, summary="Code job texts to ISCO-08 unit groups, with confidence",
     responses={413: {"description": "More than 1,000 items: use POST /v1/uploads"}},
 )
-def code_occupations(body: CodingRequest, key: AnyKey, runtime: RuntimeDep) -> CodingResponse:
+def code_occupations(body: CodingRequest, _key: AnyKey, runtime: RuntimeDep) -> CodingResponse:
     if len(body.items) > MAX_ITEMS:
         raise Problem(413, "too_many_items",
                       f"{len(body.items)} items: at most {MAX_ITEMS} per call. Send larger batches as a file to "
@@ -69,7 +69,7 @@ def code_occupations(body: CodingRequest, key: AnyKey, runtime: RuntimeDep) -> C
                                    "msg": f"unknown language; known: {known}", "type": "value_error"}])
     results = coder.code(
         [CodingItem(i.text, i.description, i.lang, i.country.upper() if i.country else None) for i in body.items],
-        k=body.k, tenant=str(key.organisation_id),
+        k=body.k,
     )
     return CodingResponse(
         data=[_result_out(r) for r in results], count=len(results), model_id=coder.encoder.model_id,

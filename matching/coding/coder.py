@@ -3,7 +3,7 @@
 Stages, each recorded as the ``signal`` that found a candidate:
 1. exact — a whole variant of the text (as written, the first job named, all jobs named) is a
    known name: an ISCO title or included occupation, an ILO index title (both word orders), an
-   ESCO preferred/alternative/hidden label, a multilingual alias, or a tenant's override;
+   ESCO preferred/alternative/hidden label, or a multilingual alias;
 2. span — a run of its words is a known name ("kasambahay sa riyadh" → "kasambahay");
 3. fuzzy — character n-gram TF-IDF neighbours rescored by edit distance ("plumbar", "scafolder");
 4. dense — embedding similarity to every name and to ISCO definitions and tasks, of the title
@@ -58,7 +58,7 @@ class Candidate:
     score: float  # the combiner's raw score, 0..1
     probability: float  # calibrated
     matched_label: str
-    matched_source: str  # isco_title, esco_alt, ilo_index, alias, override, isco_task, …
+    matched_source: str  # isco_title, esco_alt, ilo_index, alias, isco_task, …
     signal: str  # exact, alias, span, fuzzy, dense
     skill_levels: tuple[int, ...]
 
@@ -105,7 +105,6 @@ class OccupationCoder:
         encoder,
         combiner: Combiner | None,
         review_threshold: float = 0.5,
-        overrides: dict[str, Lexicon] | None = None,
     ):
         self.tx = tx
         self.lexicon = lexicon
@@ -115,12 +114,11 @@ class OccupationCoder:
         self.review_threshold = review_threshold
         self.units = dense.units
         self._unit_pos = {code: i for i, code in enumerate(self.units)}
-        self.overrides = overrides or {}
 
     # ---- feature extraction -------------------------------------------------------------
     def prepare(
         self, items: Sequence[CodingItem], masks: Sequence[frozenset[str]] | None = None,
-        mask_rows: Sequence[Sequence[int]] | None = None, tenant: str | None = None,
+        mask_rows: Sequence[Sequence[int]] | None = None,
     ) -> list[_Prepared]:
         """Candidates and their features for each item. ``masks`` (normalised names) and
         ``mask_rows`` hide a training query's own label (leave-one-out)."""
@@ -149,7 +147,6 @@ class OccupationCoder:
         neighbours = [[(key_id, cos, c.primary) for key_id, cos in near[n]] for n, c in enumerate(cleaned)]
         for j, i in enumerate(fulls):
             neighbours[i] += [(key_id, cos, cleaned[i].full) for key_id, cos in near[len(primaries) + j]]
-        override = self.overrides.get(tenant) if tenant else None
         out = []
         for n, (item, c) in enumerate(zip(items, cleaned)):
             mask = masks[n] if masks is not None else frozenset()
@@ -158,7 +155,7 @@ class OccupationCoder:
                 r = context_row[n]
                 ctx = np.maximum(ctx_name[r], ctx_desc[r])
             dense = (name[n], full_name[n], density[n], desc[n], ctx)
-            out.append(self._features(item, c, vectors[n], dense, neighbours[n], mask, override))
+            out.append(self._features(item, c, vectors[n], dense, neighbours[n], mask))
         return out
 
     def _uninvert(self, text: str, cleaned: Cleaned) -> Cleaned:
@@ -172,31 +169,26 @@ class OccupationCoder:
             return cleaned
         return replace(cleaned, primary=normalise(natural_order(text)), others=())
 
-    def _lexical(self, lexicon: Lexicon, keys: Sequence[str], mask: frozenset[str]):
+    def _lexical(self, keys: Sequence[str], mask: frozenset[str]):
         exact: dict[str, tuple[float, LexEntry]] = {}
         for key in keys:
             if not key or key in mask:
                 continue
-            entries = [e for e in lexicon.exact(key) if e.code in self._unit_pos]
+            entries = [e for e in self.lexicon.exact(key) if e.code in self._unit_pos]
             codes = {e.code for e in entries}
             for e in entries:
                 value = 1.0 / len(codes)
-                if e.code not in exact or value > exact[e.code][0] or (
-                    value == exact[e.code][0] and e.source == "override"
-                ):
+                if e.code not in exact or value > exact[e.code][0]:
                     exact[e.code] = (value, e)
         return exact
 
-    def _features(self, item, c: Cleaned, vector, dense, neighbours, mask, override) -> _Prepared:
+    def _features(self, item, c: Cleaned, vector, dense, neighbours, mask) -> _Prepared:
         name, full_name, density, desc, ctx = dense
         raw = normalise(item.text[:2000])
         if not c.primary:  # emoji, punctuation or numbers only: nothing to code
             return _Prepared(c, vector, item.lang or "en", [], np.zeros((0, len(FEATURES))))
         keys = list(dict.fromkeys([raw, c.primary, c.full]))
-        exact = self._lexical(self.lexicon, keys, mask)
-        if override is not None:  # a tenant's counsellor overrides outrank everything else
-            for code, hit in self._lexical(override, keys, frozenset()).items():
-                exact[code] = (1.0, hit[1])
+        exact = self._lexical(keys, mask)
         span: dict[str, tuple[float, LexEntry]] = {}
         for text in (c.primary, c.full):
             for span_text, coverage, entries in self.lexicon.spans(text):
@@ -238,7 +230,7 @@ class OccupationCoder:
             f = features[row]
             if code in exact:
                 f[_F["exact"]] = exact[code][0]
-                f[_F["exact_alias"]] = float(exact[code][1].source in ("alias", "override"))
+                f[_F["exact_alias"]] = float(exact[code][1].source == "alias")
             f[_F["span"]] = span.get(code, (0.0, None))[0]
             f[_F["fuzzy"]] = fuzzy.get(code, (0.0, None))[0]
             f[_F["fuzzy_margin"]] = f[_F["fuzzy"]] - best_fuzzy
@@ -254,7 +246,7 @@ class OccupationCoder:
             f[_F["latin"]] = latin
             if code in exact:
                 entry = exact[code][1]
-                evidence[code] = ("alias" if entry.source in ("alias", "override") else "exact", entry.label, entry.source)
+                evidence[code] = ("alias" if entry.source == "alias" else "exact", entry.label, entry.source)
             elif code in span and span[code][0] >= 0.5:
                 evidence[code] = ("span", span[code][1].label, span[code][1].source)
             elif code in fuzzy and fuzzy[code][0] >= name[pos]:
@@ -262,10 +254,10 @@ class OccupationCoder:
         return _Prepared(c, vector, lang, codes, features, evidence)
 
     # ---- scoring --------------------------------------------------------------------------
-    def code(self, items: Sequence[CodingItem], k: int = 5, tenant: str | None = None) -> list[CodingResult]:
+    def code(self, items: Sequence[CodingItem], k: int = 5) -> list[CodingResult]:
         if self.combiner is None:
             raise RuntimeError("the coder has no combiner: run `returnmatch build-coder`")
-        prepared = self.prepare(items, tenant=tenant)
+        prepared = self.prepare(items)
         results = []
         for n, (item, prep) in enumerate(zip(items, prepared)):
             scores = self.combiner.score(prep.features)
