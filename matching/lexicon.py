@@ -33,6 +33,11 @@ def lexical_similarity(query: str, name: str) -> float:
     ) / 100
 
 
+def name_similarity(query: str, name: str, cosine: float) -> float:
+    """How well a nearest name matches: edit-distance similarity blended with n-gram cosine."""
+    return 0.7 * lexical_similarity(query, name) + 0.3 * cosine
+
+
 class Lexicon:
     def __init__(self, entries: Iterable[LexEntry]):
         grouped: dict[str, dict[tuple[str, str], LexEntry]] = {}
@@ -47,12 +52,6 @@ class Lexicon:
         self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32)
         # n-gram → names, row-major: a query's few n-grams select the rows to add up.
         self._postings = self._vectorizer.fit_transform(self.keys).T.tocsr()
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-    def key_id(self, key: str) -> int | None:
-        return self._index.get(key)
 
     def exact(self, key: str) -> tuple[LexEntry, ...]:
         i = self._index.get(key)

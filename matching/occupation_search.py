@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from matching.lexicon import LexEntry, Lexicon, lexical_similarity
+from matching.lexicon import LexEntry, Lexicon, name_similarity
 from matching.text import normalise
 from taxonomies.labels import NAME_KINDS, Label
 from taxonomies.loader import Taxonomies
@@ -48,7 +48,7 @@ class OccupationSearch:
         best: dict[str, SearchHit] = {}
         for key_id, cosine in self._lexicon.nearest([text], _CANDIDATES)[0]:
             key = self._lexicon.keys[key_id]
-            score = 1.0 if key == text else round(0.7 * lexical_similarity(text, key) + 0.3 * cosine, 4)
+            score = 1.0 if key == text else round(name_similarity(text, key, cosine), 4)
             if score < self.min_score:
                 continue
             for entry in self._lexicon.entries[key_id]:

@@ -9,6 +9,7 @@ so a crash mid-build never leaves a half-written cache.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -69,7 +70,7 @@ class EmbeddingCache:
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest() != meta.get("array_sha256"):
             return None
-        matrix = np.load(path, allow_pickle=False)
+        matrix = np.load(io.BytesIO(data), allow_pickle=False)
         if matrix.shape != (len(texts), self.encoder.dimension):
             return None
         return matrix

@@ -27,7 +27,6 @@ class LabelKind(StrEnum):
     esco_hidden = "esco_hidden"
     alias = "alias"
     skill_preferred = "skill_preferred"
-    skill_alt = "skill_alt"
 
 
 # Kinds that are names of an occupation (searched lexically); the others describe it.
@@ -84,15 +83,10 @@ def alias_labels(aliases: Iterable[Alias]) -> list[Label]:
     return [Label(a.text, LabelKind.alias, a.isco08, f"alias:{a.lang}") for a in aliases]
 
 
-def skill_labels(tx: Taxonomies, include_alt: bool = False) -> list[Label]:
-    """Preferred (and optionally alternative) labels of every ESCO skill, in a stable order."""
-    labels: list[Label] = []
-    for uri in sorted(tx.esco_skills):
-        skill = tx.esco_skills[uri]
-        labels.append(Label(skill.preferred_label, LabelKind.skill_preferred, uri, uri))
-        if include_alt:
-            labels.extend(Label(t, LabelKind.skill_alt, uri, uri) for t in skill.alt_labels)
-    return labels
+def skill_labels(tx: Taxonomies) -> list[Label]:
+    """The preferred label of every ESCO skill, in a stable order."""
+    return [Label(tx.esco_skills[uri].preferred_label, LabelKind.skill_preferred, uri, uri)
+            for uri in sorted(tx.esco_skills)]
 
 
 def ilo_heldout_ids(tx: Taxonomies, share: float = 0.2) -> frozenset[int]:

@@ -29,7 +29,7 @@ from matching.coding.dense import UnitGroupDense
 from matching.coding.features import FEATURES
 from matching.coding.language import guess_language
 from matching.coding.preprocess import MAX_CHARS, Cleaned, clean, content_words
-from matching.lexicon import LexEntry, Lexicon, lexical_similarity
+from matching.lexicon import LexEntry, Lexicon, name_similarity
 from matching.text import normalise
 from taxonomies.aliases import scripts_of
 from taxonomies.ilo_index import natural_order
@@ -202,7 +202,7 @@ class OccupationCoder:
             key = self.lexicon.keys[key_id]
             if key in mask:
                 continue
-            similarity = 0.7 * lexical_similarity(query, key) + 0.3 * cosine
+            similarity = name_similarity(query, key, cosine)
             for e in self.lexicon.entries[key_id]:
                 if e.code in self._unit_pos and similarity > fuzzy.get(e.code, (0.0, None))[0]:
                     fuzzy[e.code] = (similarity, e)
