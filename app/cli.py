@@ -103,13 +103,12 @@ def cmd_key_revoke(args, settings: Settings) -> None:
 
 
 def _load_indexes(settings: Settings):
-    from app.runtime import LabelData, build_label_indexes
-    from models import load_encoder
+    from app.runtime import LabelData, build_label_indexes, encoder_for
     from taxonomies import load_taxonomies
 
     tx = load_taxonomies()
     data = LabelData.load(tx)
-    encoder = load_encoder(settings.model_path, settings.encode_batch_size, settings.torch_threads)
+    encoder = encoder_for(settings)
     return tx, data, encoder, build_label_indexes(tx, data, encoder, settings)
 
 

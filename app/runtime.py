@@ -44,6 +44,12 @@ class LabelData:
         return cls(occupations, aliases, Lexicon(entries))
 
 
+def encoder_for(settings: Settings) -> Encoder:
+    """The encoder the settings name: model directory, backend, batch size and threads."""
+    return load_encoder(settings.model_path, settings.encode_batch_size, settings.encoder_threads,
+                        settings.encoder_backend, settings.cache_dir)
+
+
 def build_label_indexes(tx: Taxonomies, data: LabelData, encoder: Encoder, settings: Settings) -> dict[str, LabelIndex]:
     """Occupation, alias and skill label embeddings, from the on-disk cache or built now (and cached)."""
     cache = EmbeddingCache(settings.cache_dir, encoder)
@@ -96,9 +102,7 @@ class Runtime:
             self.timings["taxonomies_s"] = round(time.perf_counter() - started, 3)
             if self.settings.load_model:
                 mark = time.perf_counter()
-                self.encoder = load_encoder(
-                    self.settings.model_path, self.settings.encode_batch_size, self.settings.torch_threads
-                )
+                self.encoder = encoder_for(self.settings)
                 self.timings["model_s"] = round(time.perf_counter() - mark, 3)
                 mark = time.perf_counter()
                 self.label_indexes = build_label_indexes(tx, self.labels, self.encoder, self.settings)

@@ -41,7 +41,12 @@ class Settings(BaseSettings):
         description="Where label embeddings are cached, keyed by model id and taxonomy version.",
     )
     encode_batch_size: int = Field(default=128, ge=1, le=4096)
-    torch_threads: int | None = Field(default=None, ge=1, description="CPU threads for the encoder")
+    encoder_backend: Literal["onnx", "torch"] = Field(
+        default="onnx",
+        description="onnx: the model's transformer exported once to the cache and run on ONNX Runtime "
+        "(same vectors, about 4x faster per text); torch: sentence-transformers on PyTorch.",
+    )
+    encoder_threads: int | None = Field(default=None, ge=1, description="CPU threads for the encoder")
     auto_migrate: bool = Field(
         default=True, description="Apply database migrations at start-up (off: run `returnmatch migrate`)."
     )

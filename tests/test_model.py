@@ -55,3 +55,35 @@ def test_a_local_directory_loads_by_setting(tmp_path):
 def test_bad_model_directory_is_a_clear_error(tmp_path, make):
     with pytest.raises(ModelError):
         resolve_model(make(tmp_path))
+
+
+def test_onnx_backend_gives_the_torch_vectors(tmp_path):
+    """Both backends share one model id and one label cache, so their vectors must agree."""
+    from models import load_encoder
+
+    texts = ["kasambahay sa Riyadh", "6 yrs house driver, also car maintenance", "tukang batu", "ช่างเชื่อม"]
+    onnx = load_encoder(backend="onnx", cache_dir=tmp_path)
+    torch = load_encoder(backend="torch")
+    assert onnx.backend == "onnx" and torch.backend == "torch" and onnx.model_id == torch.model_id
+    assert list(tmp_path.glob("onnx/*.onnx"))  # exported once, into the cache
+    a, b = onnx.encode(texts), torch.encode(texts)
+    assert a.shape == b.shape == (4, 384)
+    assert np.min(np.sum(a * b, axis=1)) > 0.9999
+    # one text alone and the same text in a batch of different lengths give the same vector
+    assert np.allclose(onnx.encode([texts[2]])[0], a[2], atol=1e-5)
+
+
+def test_a_model_with_an_unexportable_head_falls_back_to_torch(tmp_path):
+    import json
+
+    from models import load_encoder
+
+    local = tmp_path / "odd"
+    shutil.copytree(resolve_model().path, local)
+    pooling = local / "1_Pooling" / "config.json"
+    config = json.loads(pooling.read_text())
+    config.update(pooling_mode_mean_tokens=False, pooling_mode_max_tokens=True)
+    pooling.write_text(json.dumps(config))
+    encoder = load_encoder(local, backend="onnx", cache_dir=tmp_path / "cache")
+    assert encoder.backend == "torch"
+    assert encoder.encode(["cook"]).shape == (1, 384)
