@@ -12,6 +12,7 @@ from app.auth.router import router as auth_router
 from app.db import make_engine, migrate
 from app.errors import install_error_handlers
 from app.occupations.router import router as occupations_router
+from app.passports.router import router as passports_router
 from app.runtime import Runtime
 from app.settings import Settings, get_settings
 from app.system.router import router as system_router
@@ -48,9 +49,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.runtime = runtime
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
-                           allow_headers=["X-API-Key", "Content-Type", "If-Match"])
+                           allow_headers=["X-API-Key", "Content-Type", "If-Match", "X-Purpose"], expose_headers=["ETag", "Location"])
     install_error_handlers(app)
     app.include_router(system_router)
     app.include_router(auth_router)
     app.include_router(occupations_router)
+    app.include_router(passports_router)
     return app

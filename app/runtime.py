@@ -18,6 +18,7 @@ from matching.coding.combiner import Combiner
 from matching.coding.dense import UnitGroupDense
 from matching.label_index import LabelIndex
 from matching.lexicon import LexEntry, Lexicon
+from matching.skills.extraction import SkillExtractor
 from matching.occupation_search import OccupationSearch, name_entries
 from models import EmbeddingCache, Encoder, load_encoder
 from models.artifacts import COMBINER_PATH
@@ -67,6 +68,12 @@ def build_coder(tx: Taxonomies, data: LabelData, encoder: Encoder, indexes: dict
     return OccupationCoder(tx, data.lexicon, dense, encoder, combiner, settings.coder_review_threshold)
 
 
+def build_skill_extractor(tx: Taxonomies, encoder: Encoder, index: LabelIndex) -> SkillExtractor:
+    skills = {uri: (s.preferred_label, s.alt_labels) for uri, s in tx.esco_skills.items()}
+    matrix = index.matrix[index.rows]
+    return SkillExtractor(skills, matrix, [label.target for label in index.labels], encoder)
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -77,6 +84,7 @@ class Runtime:
     labels: LabelData | None = None
     encoder: Encoder | None = None
     coder: OccupationCoder | None = None
+    skills: SkillExtractor | None = None
     label_indexes: dict[str, LabelIndex] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     _thread: threading.Thread | None = field(default=None, repr=False)
@@ -113,6 +121,7 @@ class Runtime:
                                 "rebuild it with `returnmatch build-coder`", combiner.meta.get("model_id"),
                                 self.encoder.model_id)
                 self.coder = build_coder(tx, self.labels, self.encoder, self.label_indexes, self.settings, combiner)
+                self.skills = build_skill_extractor(tx, self.encoder, self.label_indexes["skills"])
             self.timings["total_s"] = round(time.perf_counter() - started, 3)
             self.state = "ready"
             log.info("runtime ready in %.1fs %s", self.timings["total_s"], self.timings)
@@ -131,6 +140,12 @@ class Runtime:
         self.require_taxonomies()
         assert self.search is not None
         return self.search
+
+    def require_skills(self) -> SkillExtractor:
+        if self.skills is None:
+            raise Problem(503, "not_ready", "The skill extractor is still loading; retry in a few seconds.",
+                          headers={"Retry-After": "10"})
+        return self.skills
 
     def require_coder(self) -> OccupationCoder:
         if self.coder is None:

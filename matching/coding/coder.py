@@ -18,7 +18,7 @@ combined score that falls in each group.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 import re
 from dataclasses import dataclass, field, replace
 
@@ -40,6 +40,7 @@ TOP_DENSE = 10
 TOP_DESC = 5
 TOP_FUZZY = 10
 _F = {name: i for i, name in enumerate(FEATURES)}
+_ALIAS_SOURCES = frozenset({"alias", "tenant_alias"})
 _INVERTED = re.compile(r"^(?P<head>[^,:()]{2,40}?)\s*[,:]\s*(?P<rest>[^,]{2,80})$")
 
 
@@ -118,10 +119,12 @@ class OccupationCoder:
     # ---- feature extraction -------------------------------------------------------------
     def prepare(
         self, items: Sequence[CodingItem], masks: Sequence[frozenset[str]] | None = None,
-        mask_rows: Sequence[Sequence[int]] | None = None,
+        mask_rows: Sequence[Sequence[int]] | None = None, extra_names: Mapping[str, str] | None = None,
     ) -> list[_Prepared]:
         """Candidates and their features for each item. ``masks`` (normalised names) and
-        ``mask_rows`` hide a training query's own label (leave-one-out)."""
+        ``mask_rows`` hide a training query's own label (leave-one-out). ``extra_names`` maps
+        normalised texts to unit groups: an organisation's own aliases (its counsellors'
+        corrections), matched exactly like the alias tables."""
         cleaned = [self._uninvert(item.text, clean(item.text)) for item in items]
         primaries = [c.primary for c in cleaned]
         # The text as written (whitespace folded) is a second view for the dense stage: it keeps
@@ -155,7 +158,7 @@ class OccupationCoder:
                 r = context_row[n]
                 ctx = np.maximum(ctx_name[r], ctx_desc[r])
             dense = (name[n], full_name[n], density[n], desc[n], ctx)
-            out.append(self._features(item, c, vectors[n], dense, neighbours[n], mask))
+            out.append(self._features(item, c, vectors[n], dense, neighbours[n], mask, extra_names or {}))
         return out
 
     def _uninvert(self, text: str, cleaned: Cleaned) -> Cleaned:
@@ -169,11 +172,15 @@ class OccupationCoder:
             return cleaned
         return replace(cleaned, primary=normalise(natural_order(text)), others=())
 
-    def _lexical(self, keys: Sequence[str], mask: frozenset[str]):
+    def _lexical(self, keys: Sequence[str], mask: frozenset[str], extra_names: Mapping[str, str]):
         exact: dict[str, tuple[float, LexEntry]] = {}
         for key in keys:
             if not key or key in mask:
                 continue
+            if key in extra_names and extra_names[key] in self._unit_pos:
+                entry = LexEntry(extra_names[key], key, "tenant_alias", None)
+                exact = {entry.code: (1.0, entry)}  # the organisation's own correction wins
+                break
             entries = [e for e in self.lexicon.exact(key) if e.code in self._unit_pos]
             codes = {e.code for e in entries}
             for e in entries:
@@ -182,13 +189,13 @@ class OccupationCoder:
                     exact[e.code] = (value, e)
         return exact
 
-    def _features(self, item, c: Cleaned, vector, dense, neighbours, mask) -> _Prepared:
+    def _features(self, item, c: Cleaned, vector, dense, neighbours, mask, extra_names) -> _Prepared:
         name, full_name, density, desc, ctx = dense
         raw = normalise(item.text[:2000])
         if not c.primary:  # emoji, punctuation or numbers only: nothing to code
             return _Prepared(c, vector, item.lang or "en", [], np.zeros((0, len(FEATURES))))
         keys = list(dict.fromkeys([raw, c.primary, c.full]))
-        exact = self._lexical(keys, mask)
+        exact = self._lexical(keys, mask, extra_names)
         span: dict[str, tuple[float, LexEntry]] = {}
         for text in (c.primary, c.full):
             for span_text, coverage, entries in self.lexicon.spans(text):
@@ -230,7 +237,7 @@ class OccupationCoder:
             f = features[row]
             if code in exact:
                 f[_F["exact"]] = exact[code][0]
-                f[_F["exact_alias"]] = float(exact[code][1].source == "alias")
+                f[_F["exact_alias"]] = float(exact[code][1].source in _ALIAS_SOURCES)
             f[_F["span"]] = span.get(code, (0.0, None))[0]
             f[_F["fuzzy"]] = fuzzy.get(code, (0.0, None))[0]
             f[_F["fuzzy_margin"]] = f[_F["fuzzy"]] - best_fuzzy
@@ -246,7 +253,8 @@ class OccupationCoder:
             f[_F["latin"]] = latin
             if code in exact:
                 entry = exact[code][1]
-                evidence[code] = ("alias" if entry.source == "alias" else "exact", entry.label, entry.source)
+                signal = "exact" if entry.source not in _ALIAS_SOURCES else entry.source.replace("tenant_alias", "alias")
+                evidence[code] = (signal, entry.label, entry.source)
             elif code in span and span[code][0] >= 0.5:
                 evidence[code] = ("span", span[code][1].label, span[code][1].source)
             elif code in fuzzy and fuzzy[code][0] >= name[pos]:
@@ -254,10 +262,12 @@ class OccupationCoder:
         return _Prepared(c, vector, lang, codes, features, evidence)
 
     # ---- scoring --------------------------------------------------------------------------
-    def code(self, items: Sequence[CodingItem], k: int = 5) -> list[CodingResult]:
+    def code(self, items: Sequence[CodingItem], k: int = 5,
+             extra_names: Mapping[str, str] | None = None) -> list[CodingResult]:
+        """Ranked unit groups for each item; ``extra_names``: see ``prepare``."""
         if self.combiner is None:
             raise RuntimeError("the coder has no combiner: run `returnmatch build-coder`")
-        prepared = self.prepare(items)
+        prepared = self.prepare(items, extra_names=extra_names)
         results = []
         for n, (item, prep) in enumerate(zip(items, prepared)):
             scores = self.combiner.score(prep.features)
