@@ -5,10 +5,18 @@ are stored hashed, so old ones cannot be shown again). Refused outside developme
 """
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from sqlmodel import Session, select
 
 from app.auth.keys import create_organisation, issue_key, revoke_key
 from app.auth.models import ApiKey, Organisation, Role
+from app.passports import service
+from app.passports.models import Passport
+from app.passports.schemas import PassportCreate
+
+DEMO_PASSPORTS = Path(__file__).resolve().parent / "demo_passports.json"
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Demo Migrant Resource Centre (Colombo)"
@@ -31,4 +39,23 @@ def seed_demo(session: Session, pepper: str) -> dict[str, str]:
         revoke_key(session, record)
     keys = {role.value: issue_key(session, demo, role, f"demo-{role.value}", pepper).key for role in Role}
     keys["admin (other organisation)"] = issue_key(session, other, Role.admin, "demo-admin", pepper).key
+    counsellor = session.exec(select(ApiKey).where(ApiKey.organisation_id == demo.id, ApiKey.name == "demo-counsellor",
+                                                   ApiKey.revoked_at.is_(None))).first()
+    seed_demo_passports(session, demo, counsellor)
     return keys
+
+
+def seed_demo_passports(session: Session, organisation: Organisation, key: ApiKey) -> int:
+    """The demo returnees (made up, realistic) if not there yet; coded once the coder is ready."""
+    added = 0
+    for raw in json.loads(DEMO_PASSPORTS.read_text(encoding="utf-8")):
+        body = PassportCreate.model_validate(raw)
+        if session.exec(select(Passport.id).where(Passport.organisation_id == organisation.id,
+                                                  Passport.external_ref == body.external_ref)).first():
+            continue
+        passport = Passport(organisation_id=organisation.id, external_ref=body.external_ref, document={}, sex="undisclosed")
+        service.apply(passport, service.to_document(body, None, key), body)
+        session.add(passport)
+        added += 1
+    session.commit()
+    return added

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -26,6 +27,17 @@ Every `/v1` route needs an API key in the `X-API-Key` header. Errors are RFC 945
 """
 
 
+def _code_pending(engine, runtime: Runtime, stop: threading.Event) -> None:
+    from app.passports.service import code_pending
+
+    try:
+        done = code_pending(engine, runtime, stop=stop)
+        if done:
+            logging.getLogger("returnmatch").info("coded %d passports saved while the coder was loading", done)
+    except Exception:  # logged, and the passports stay pending (coded on next read)
+        logging.getLogger("returnmatch").exception("coding pending passports failed")
+
+
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -37,7 +49,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if settings.auto_migrate:
             migrate(settings.database_url)
         runtime.start()
+        stop = threading.Event()
+        threading.Thread(target=_code_pending, args=(engine, runtime, stop), name="code-pending", daemon=True).start()
         yield
+        stop.set()
         engine.dispose()
 
     app = FastAPI(

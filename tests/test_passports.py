@@ -289,3 +289,28 @@ def test_self_assessment_items_and_anchors_are_published_and_enforced(api, tenan
     bad = api.post("/v1/passports", json={"external_ref": "S-2", "self_assessment": {"soft_skills": [{"item": "soft_99", "level": 2}]}},
                    headers=tenant_a.headers())
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "self_assessment.soft_skills.0.item"
+
+
+def test_demo_passports_are_valid_and_coded_once_the_coder_is_ready(database_url, full_runtime):
+    from app.demo import seed_demo
+    from app.passports.service import code_pending
+    from tests.conftest import TEST_PEPPER
+
+    app = create_app(make_settings(database_url), runtime=full_runtime)
+    engine = app.state.engine
+    with Session(engine) as session:
+        seed_demo(session, TEST_PEPPER)
+        keys = seed_demo(session, TEST_PEPPER)  # passports are not added twice; keys are fresh
+    assert _count_engine(engine, "SELECT count(*) FROM passport WHERE coding_status = 'pending'") == 4
+    assert code_pending(engine, full_runtime) == 4
+    with TestClient(app) as client:
+        page = client.get("/v1/passports", headers={"X-API-Key": keys["counsellor"]}).json()
+        assert page["count"] == 4 and {p["coding_status"] for p in page["data"]} == {"coded"}
+        mason = next(p for p in page["data"] if p["external_ref"] == "DEMO-002")
+        groups = client.get(f"/v1/passports/{mason['id']}/occupations", headers={"X-API-Key": keys["counsellor"]}).json()
+        assert {g["isco"] for g in groups["data"]} >= {"7112", "7119"}
+
+
+def _count_engine(engine, sql: str) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text(sql)).scalar_one()

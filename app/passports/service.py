@@ -256,3 +256,27 @@ def compact(session: Session) -> None:
     if session.get_bind().dialect.name == "sqlite":
         session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         session.commit()
+
+
+def code_pending(engine, runtime: Runtime, wait_s: float = 2.0, stop=None) -> int:
+    """Wait for the runtime, then code every passport saved while the coder was loading."""
+    import time
+
+    from sqlmodel import Session as _Session
+
+    while runtime.state in ("starting", "loading") and not (stop and stop.is_set()):
+        time.sleep(wait_s)
+    if runtime.coder is None:
+        return 0
+    done = 0
+    with _Session(engine, expire_on_commit=False) as session:
+        ids = session.exec(select(Passport.id).where(Passport.coding_status == "pending")).all()
+        for passport_id in ids:
+            passport = session.get(Passport, passport_id)
+            if passport is None or passport.coding_status != "pending":
+                continue
+            code_passport(session, passport, runtime)
+            session.add(passport)
+            session.commit()
+            done += 1
+    return done
