@@ -46,7 +46,8 @@ def _passport(n: int, titles: list[str], experiences: int) -> dict:
 def main() -> None:
     import logging
 
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for name in ("httpx", "httpx2"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=1000)
     args = parser.parse_args()
