@@ -76,7 +76,7 @@ class Encoder:
         self._tokenizer.enable_truncation(plan.max_length)
         self._tokenizer.no_padding()
         self._inputs = {i.name for i in self._session.get_inputs()}
-        self.dimension = int(self._run(["dimension probe"]).shape[1])
+        self.dimension = int(self._encode_onnx(["dimension probe"]).shape[1])
 
     @property
     def model_id(self) -> str:
@@ -99,7 +99,7 @@ class Encoder:
     def _encode_onnx(self, texts: list[str]) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        pooled = []
         for lo in range(0, len(order), _ONNX_BATCH):
             rows = order[lo:lo + _ONNX_BATCH]
             width = max(len(encodings[i].ids) for i in rows)
@@ -109,18 +109,10 @@ class Encoder:
                 n = len(encodings[i].ids)
                 ids[r, :n] = encodings[i].ids
                 mask[r, :n] = 1
-            out[rows] = self._pool(ids, mask)
+            pooled.append(self._pool(ids, mask))
+        out = np.empty((len(texts), pooled[0].shape[1]), dtype=np.float32)
+        out[order] = np.vstack(pooled)
         return out
-
-    def _run(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(texts), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for r, e in enumerate(encodings):
-            ids[r, :len(e.ids)] = e.ids
-            mask[r, :len(e.ids)] = 1
-        return self._pool(ids, mask)
 
     def _pool(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         feed = {"input_ids": ids, "attention_mask": mask}

@@ -88,7 +88,9 @@ def tenant_aliases(session: Session, organisation_id: uuid.UUID) -> dict[str, st
         select(OccupationOverride.text, OccupationOverride.isco)
         .where(OccupationOverride.organisation_id == organisation_id).order_by(OccupationOverride.created_at)
     )
-    return {normalise(text): isco for text, isco in rows if normalise(text)}
+    aliases = {normalise(text): isco for text, isco in rows}
+    aliases.pop("", None)
+    return aliases
 
 
 def _experience_text(experience: dict[str, Any]) -> str | None:
