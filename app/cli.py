@@ -1,4 +1,4 @@
-"""``returnmatch`` command line: serve, migrate, organisations, API keys, label embeddings."""
+"""``returnmatch`` command line: serve, worker, migrate, organisations, API keys, label embeddings."""
 from __future__ import annotations
 
 import argparse
@@ -112,6 +112,27 @@ def _load_indexes(settings: Settings):
     return tx, data, encoder, build_label_indexes(tx, data, encoder, settings)
 
 
+def cmd_worker(args, settings: Settings) -> None:
+    """Run upload jobs (and code pending catalogue records) in the foreground until stopped."""
+    import logging
+    import signal
+
+    from app.runtime import Runtime
+    from app.uploads.worker import UploadWorker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    migrate(settings.database_url)
+    runtime = Runtime(settings)
+    runtime.start()
+    worker = UploadWorker(make_engine(settings.database_url), runtime, settings, poll_s=args.poll)
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop_event.set())
+    print(f"upload worker {worker.worker_id} started", flush=True)
+    try:
+        worker.loop()
+    except KeyboardInterrupt:
+        pass
+
+
 def cmd_build_embeddings(_args, settings: Settings) -> None:
     started = time.perf_counter()
     tx, _data, encoder, indexes = _load_indexes(settings)
@@ -151,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    worker = sub.add_parser("worker", help="run upload jobs in the foreground (any number of workers can share a database)")
+    worker.add_argument("--poll", type=float, default=2.0, help="seconds between looks at the queue when idle")
+    worker.set_defaults(func=cmd_worker)
     sub.add_parser("build-embeddings", help="build (or verify) the cached label embeddings").set_defaults(
         func=cmd_build_embeddings)
     coder = sub.add_parser("build-coder", help="train the occupation coder's combiner (taxonomy data only)")

@@ -75,3 +75,4 @@ def require_roles(*roles: Role) -> Callable[[ApiKey], ApiKey]:
 ALL_ROLES = tuple(Role)
 AdminKey = Annotated[ApiKey, Depends(require_roles(Role.admin))]
 AnyKey = Annotated[ApiKey, Depends(require_roles(*ALL_ROLES))]
+CatalogueKey = Annotated[ApiKey, Depends(require_roles(Role.fair_organiser, Role.portal, Role.admin))]

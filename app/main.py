@@ -10,13 +10,18 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
 from app.auth.router import router as auth_router
+from app.courses.router import router as courses_router
 from app.db import make_engine, migrate
 from app.errors import install_error_handlers
+from app.jobfairs.router import router as jobfairs_router
 from app.occupations.router import router as occupations_router
 from app.passports.router import router as passports_router
 from app.runtime import Runtime
 from app.settings import Settings, get_settings
 from app.system.router import router as system_router
+from app.uploads.router import router as uploads_router
+from app.uploads.worker import UploadWorker
+from app.vacancies.router import router as vacancies_router
 
 DESCRIPTION = """
 returnmatch helps returning migrant workers find work again: it codes a returnee's experience to
@@ -51,8 +56,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         runtime.start()
         stop = threading.Event()
         threading.Thread(target=_code_pending, args=(engine, runtime, stop), name="code-pending", daemon=True).start()
+        if settings.upload_worker:
+            app.state.upload_worker = UploadWorker(engine, runtime, settings)
+            app.state.upload_worker.start()
         yield
         stop.set()
+        if app.state.upload_worker is not None:
+            app.state.upload_worker.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -62,6 +72,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.settings = settings
     app.state.engine = engine
     app.state.runtime = runtime
+    app.state.upload_worker = None
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
                            allow_headers=["X-API-Key", "Content-Type", "If-Match", "X-Purpose"], expose_headers=["ETag", "Location"])
@@ -70,4 +81,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(auth_router)
     app.include_router(occupations_router)
     app.include_router(passports_router)
+    app.include_router(jobfairs_router)
+    app.include_router(vacancies_router)
+    app.include_router(courses_router)
+    app.include_router(uploads_router)
     return app

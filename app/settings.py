@@ -60,6 +60,15 @@ class Settings(BaseSettings):
         default=0.5, ge=0, le=1,
         description="Coded occupations whose calibrated probability is below this need review (abstain rule).",
     )
+    upload_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1, description="Largest upload accepted (bytes)")
+    upload_max_rows: int = Field(default=200_000, ge=1, description="Most data rows in one uploaded file")
+    upload_chunk_rows: int = Field(default=200, ge=1, le=10_000,
+                                   description="Rows an upload worker processes and commits at a time")
+    upload_lease_seconds: float = Field(default=120.0, gt=0, description="A running upload whose worker has not "
+                                        "reported for this long is taken over by another worker")
+    upload_max_attempts: int = Field(default=5, ge=1, description="Claims of one upload before it is failed")
+    upload_worker: bool = Field(default=True, description="Run an upload worker thread inside each API process "
+                                "(off: run `returnmatch worker` separately)")
     load_model: bool = Field(
         default=True,
         description="Load the embedding model and label embeddings at start-up (needed for /ready).",

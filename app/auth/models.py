@@ -29,6 +29,9 @@ class Organisation(SQLModel, table=True):
     slug: str = Field(sa_column=Column(String(64), unique=True, nullable=False, index=True))
     name: str = Field(max_length=200)
     country: str | None = Field(default=None, max_length=2)
+    # What an upload does with a vacancy that states a discriminatory requirement (ILO C111):
+    # "flag" stores it with the finding on the row; "reject" stores nothing and reports it.
+    screening_mode: str = Field(default="flag", sa_column=Column(String(10), nullable=False, server_default="flag"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 
 

@@ -6,7 +6,7 @@ from sqlmodel import func, select
 
 from app.auth.keys import issue_key, revoke_key
 from app.auth.models import ApiKey, Organisation
-from app.auth.schemas import ApiKeyCreate, ApiKeyIssued, ApiKeyList, ApiKeyPublic, OrganisationPublic, WhoAmI
+from app.auth.schemas import ApiKeyCreate, ApiKeyIssued, ApiKeyList, ApiKeyPublic, OrganisationPublic, OrganisationSettings, WhoAmI
 from app.deps import AdminKey, AnyKey, SessionDep, SettingsDep
 from app.tenancy import get_owned
 
@@ -19,6 +19,15 @@ def who_am_i(key: AnyKey, session: SessionDep) -> WhoAmI:
     return WhoAmI(
         organisation=OrganisationPublic.model_validate(organisation), key=ApiKeyPublic.model_validate(key)
     )
+
+
+@router.patch("/organisation", response_model=OrganisationPublic, summary="Change your organisation's settings (admin)")
+def update_organisation(body: OrganisationSettings, key: AdminKey, session: SessionDep) -> OrganisationPublic:
+    organisation = session.get(Organisation, key.organisation_id)
+    organisation.screening_mode = body.screening_mode
+    session.add(organisation)
+    session.commit()
+    return OrganisationPublic.model_validate(organisation)
 
 
 @router.get("/api-keys", response_model=ApiKeyList, summary="Your organisation's API keys")

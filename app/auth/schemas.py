@@ -1,5 +1,6 @@
 import uuid
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,7 +13,15 @@ class OrganisationPublic(BaseModel):
     slug: str
     name: str
     country: str | None
+    screening_mode: Literal["flag", "reject"] = Field(
+        description="What happens to a vacancy with a discriminatory requirement (ILO C111): flag = stored with "
+        "the finding; reject = not stored, reported")
     created_at: datetime
+
+
+class OrganisationSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    screening_mode: Literal["flag", "reject"]
 
 
 class ApiKeyCreate(BaseModel):

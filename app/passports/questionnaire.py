@@ -14,7 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.passports.schemas import ConsentIn, ConsentPurpose, Country, Person
+from app.fields import Country
+from app.passports.schemas import ConsentIn, ConsentPurpose, Person
 from taxonomies.ilo_forms import load_ilo_forms
 
 _NO_TRAINING = "9"

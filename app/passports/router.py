@@ -20,6 +20,7 @@ from app.audit.log import Purpose, events_for, purpose_header, record
 from app.auth.models import ApiKey, Role
 from app.deps import RuntimeDep, SessionDep, require_roles
 from app.errors import Problem
+from app.http import check_if_match, csv_safe, etag, validation_error
 from app.passports import service
 from app.passports.models import OccupationOverride, Passport, PassportOccupation, PassportSkill
 from app.passports.questionnaire import AnswerError, QuestionnaireImport, to_passport
@@ -131,24 +132,6 @@ class OverrideIn(BaseModel):
 
 
 # ---- helpers -----------------------------------------------------------------------------------
-def _etag(passport: Passport) -> str:
-    return f'"v{passport.version}"'
-
-
-def _check_if_match(passport: Passport, if_match: str | None) -> None:
-    if if_match is None or if_match.strip() == "*":
-        return
-    tags = {t.strip().removeprefix("W/") for t in if_match.split(",")}
-    if _etag(passport) not in tags:
-        raise Problem(412, "version_conflict",
-                      f"The passport changed since you read it: it is now at {_etag(passport)}, you sent {if_match}. "
-                      "Read it again, re-apply your change and send the new ETag.", current_version=passport.version)
-
-
-def _validation(exc: ValidationError, prefix: tuple = ("body",)) -> RequestValidationError:
-    return RequestValidationError([{**e, "loc": prefix + tuple(e["loc"])} for e in exc.errors(include_url=False)])
-
-
 def _load(session: Session, key: ApiKey, passport_id: uuid.UUID) -> Passport:
     return get_owned(session, Passport, passport_id, key.organisation_id)
 
@@ -209,7 +192,7 @@ def _duplicate(ref: str) -> Problem:
 
 
 def _respond(response: Response, passport: Passport) -> None:
-    response.headers["ETag"] = _etag(passport)
+    response.headers["ETag"] = etag(passport)
 
 
 # ---- routes ------------------------------------------------------------------------------------
@@ -251,7 +234,7 @@ def import_questionnaire(answers: QuestionnaireImport, key: PassportKey, session
     except AnswerError as exc:
         raise RequestValidationError([{"loc": ("body", *exc.loc), "msg": str(exc), "type": "value_error"}]) from None
     except ValidationError as exc:
-        raise _validation(exc) from None
+        raise validation_error(exc) from None
     return _create(body, key, session, runtime, response, purpose)
 
 
@@ -338,7 +321,7 @@ def patch_passport(
                                  examples=[{"preferences": {"pathways": ["wage_employment"]}}]),
 ) -> PassportPublic:
     passport = _load(session, key, passport_id)
-    _check_if_match(passport, if_match)
+    check_if_match(passport, if_match, "passport")
     current = {**service.body_of(passport.document), "external_ref": passport.external_ref}
     if passport.priority_support and key.role in _COUNSELLOR_ROLES:
         current["priority_support"] = True
@@ -346,7 +329,7 @@ def patch_passport(
     try:
         body = PassportCreate.model_validate(merged)
     except ValidationError as exc:
-        raise _validation(exc) from None
+        raise validation_error(exc) from None
     if "priority_support" in patch:
         _check_priority(key, body)
         passport.priority_support = bool(body.priority_support)
@@ -371,7 +354,7 @@ def patch_passport(
 def erase_passport(passport_id: PassportId, key: PassportKey, session: SessionDep, runtime: RuntimeDep,
                    purpose: PurposeDep, if_match: IfMatch = None) -> Response:
     passport = _load(session, key, passport_id)
-    _check_if_match(passport, if_match)
+    check_if_match(passport, if_match, "passport")
     counts = service.erase(session, passport)
     record(session, key, "erase", "passport", passport_id, purpose or Purpose.data_subject_request, {"deleted_rows": counts})
     session.commit()
@@ -402,7 +385,7 @@ def override_occupation(
     key: CounsellorKey, session: SessionDep, runtime: RuntimeDep, purpose: PurposeDep, if_match: IfMatch = None,
 ) -> OverrideOut:
     passport = _load(session, key, passport_id)
-    _check_if_match(passport, if_match)
+    check_if_match(passport, if_match, "passport")
     experience = next((e for e in passport.document.get("experiences", []) if e["id"] == experience_id), None)
     if experience is None:
         raise Problem(404, "not_found", f"The passport has no experience with id {experience_id!r}.")
@@ -459,13 +442,6 @@ def export_labels(key: CounsellorKey, session: SessionDep, purpose: PurposeDep,
     writer = csv.DictWriter(out, fieldnames=["text", "lang", "isco", "coded_isco", "reason", "created_by", "created_at"])
     writer.writeheader()
     for row in data:
-        writer.writerow({k: _csv_safe(v) for k, v in row.items()})
+        writer.writerow({k: csv_safe(v) for k, v in row.items()})
     return StreamingResponse(iter([out.getvalue()]), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="labels.csv"'})
-
-
-def _csv_safe(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection (=, +, -, @ at the start of a cell)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -11,70 +11,14 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import StrEnum
-from functools import lru_cache
 from typing import Annotated, Literal
 
-import pycountry
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, field_validator, model_validator
 
+from app.fields import _ID, Country, IscoUnit, PastDate, ShortText, Strict, Text, not_future, language_code
 from app.timeutil import utcnow
 
 MAX_EXPERIENCE_MONTHS = 60 * 12
-_ID = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:-]{1,40}$", description="A client-chosen id, unique in its list")]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
-ShortText = Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-@lru_cache(maxsize=1)
-def _countries() -> frozenset[str]:
-    return frozenset(c.alpha_2 for c in pycountry.countries)
-
-
-@lru_cache(maxsize=1)
-def _languages() -> frozenset[str]:
-    codes = set()
-    for language in pycountry.languages:
-        codes.add(language.alpha_3)
-        if hasattr(language, "alpha_2"):
-            codes.add(language.alpha_2)
-    return frozenset(codes)
-
-
-def _country(value: str | None) -> str | None:
-    if value is None:
-        return None
-    code = value.upper()
-    if code not in _countries():
-        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
-    return code
-
-
-def _not_future(value: date | None) -> date | None:
-    if value is not None and value > utcnow().date():
-        raise ValueError("must not be in the future")
-    return value
-
-
-def _isco_unit(value: str | None) -> str | None:
-    if value is None:
-        return None
-    from taxonomies import load_taxonomies
-
-    group = load_taxonomies().isco.get(value)
-    if group is None or group.level != 4:
-        raise ValueError(f"{value!r} is not an ISCO-08 unit group")
-    return value
-
-
-Country = Annotated[str, Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2", examples=["LK"]),
-                    AfterValidator(_country)]
-PastDate = Annotated[date, AfterValidator(_not_future)]
-IscoUnit = Annotated[str, Field(pattern=r"^\d{4}$", description="An ISCO-08 unit group", examples=["7112"]),
-                     AfterValidator(_isco_unit)]
 
 
 class Sex(StrEnum):
@@ -100,10 +44,7 @@ class LanguageSkill(Strict):
     @field_validator("code")
     @classmethod
     def _known(cls, value: str) -> str:
-        code = value.lower()
-        if code not in _languages():
-            raise ValueError(f"{value!r} is not an ISO 639 language code")
-        return code
+        return language_code(value)
 
 
 class Person(Strict):
@@ -209,7 +150,7 @@ class Experience(Strict):
     @field_validator("start", "end")
     @classmethod
     def _past(cls, value):
-        return _not_future(value)
+        return not_future(value)
 
     @field_validator("end")
     @classmethod

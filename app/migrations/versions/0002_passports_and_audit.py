@@ -6,7 +6,6 @@ Create Date: 2026-11-23 17:08:16.713699
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
 from sqlalchemy.dialects import postgresql
 
 revision = '0002'
