@@ -621,3 +621,14 @@ def test_precheck_refuses_without_parsing_rows():
     with pytest.raises(FileRejected) as exc:
         precheck(_bomb(200 * 1024 * 1024), "bomb.xlsx")
     assert exc.value.code == "zip_bomb"
+
+
+def test_rupees_take_the_currency_of_the_rows_country():
+    rows = [(1, ["Job Title", "Salary", "Country"]), (2, ["Mason", "Rs. 3,500 per day", "Sri Lanka"]),
+            (3, ["Mason", "Rs. 3,500 per day", None]), (4, ["Developer", "Rs 30,000", "India"]),
+            (5, ["Developer", "₹ 30,000", None])]
+    match = match_headers("vacancy", rows)
+    out = [convert_row("vacancy", match, n, cells) for n, cells in rows[1:]]
+    assert out[0][0]["pay_currency"] == "LKR" and out[0][0]["pay_min"] == 3500 and not out[0][1]
+    assert "pay_currency" not in out[1][0] and out[1][1][0].field == "pay"  # ambiguous without a country: reported
+    assert out[2][0]["pay_currency"] == "INR" and out[3][0]["pay_currency"] == "INR"

@@ -280,3 +280,35 @@ def test_a_killed_worker_is_resumed_without_losing_or_duplicating_rows(database_
         assert count(client, "upload_problem") == invalid  # each bad row reported once
         with app.state.engine.connect() as conn:
             assert conn.execute(text("SELECT count(DISTINCT external_id) FROM vacancy")).scalar_one() == total - invalid
+
+
+def test_demo_spreadsheets_are_queued_once_and_processed(database_url, full_runtime):
+    from app.demo import seed_demo
+
+    settings = make_settings(database_url, upload_worker=False)
+    app = create_app(settings, runtime=full_runtime)
+    with Session(app.state.engine) as session:
+        seed_demo(session, TEST_PEPPER)
+        keys = seed_demo(session, TEST_PEPPER)  # the demo uploads are not queued twice
+    assert count_engine(app, "SELECT count(*) FROM upload_job WHERE status = 'queued'") == 2
+    worker = UploadWorker(app.state.engine, full_runtime, settings)
+    while worker.step():
+        pass
+    with TestClient(app) as client:
+        h = {"X-API-Key": keys["fair_organiser"]}
+        jobs = {j["kind"]: j for j in client.get("/v1/uploads", headers=h).json()["data"]}
+        vac, courses = jobs["vacancies"], jobs["courses"]
+        assert vac["status"] == courses["status"] == "done"
+        assert vac["counts"]["rows"] == 24 and vac["counts"]["invalid"] == 1 and vac["counts"]["flagged"] == 1
+        assert vac["counts"]["created"] == 23 and courses["counts"]["created"] == 12
+        report = client.get(f"/v1/uploads/{vac['id']}", headers=h).json()["problems"]
+        assert {p["code"] for p in report} == {"unreadable_cell", "discriminatory_requirement"}
+        listed = client.get("/v1/vacancies?limit=100", headers=h).json()
+        assert listed["count"] == 23 and all(v["isco"] for v in listed["data"])
+        fair = client.get("/v1/job-fairs", headers=h).json()["data"][0]
+        assert fair["vacancies"] == 23
+
+
+def count_engine(app, sql: str) -> int:
+    with app.state.engine.connect() as conn:
+        return conn.execute(text(sql)).scalar_one()

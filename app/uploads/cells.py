@@ -627,6 +627,11 @@ def _cost(value: str) -> tuple[float, str | None]:
 
 # ------------------------------------------------------------------------------- the row
 
+_AMBIGUOUS_RUPEE = re.compile(r"\brs\b\.?|\brupees?\b", re.IGNORECASE)
+_INDIAN_RUPEE = re.compile(r"₹|\binr\b|\blpa\b|\blakhs?\b", re.IGNORECASE)
+_RUPEE_BY_COUNTRY = {"IN": "INR", "LK": "LKR", "PK": "PKR", "NP": "NPR", "MU": "MUR", "SC": "SCR"}
+
+
 def convert_row(kind: str, match: HeaderMatch, row_number: int, cells: list[str | None], *,
                 dayfirst: bool = True) -> tuple[dict[str, object], list[CellProblem]]:
     """Typed values for the row's non-empty mapped cells, and the cells that could not be read."""
@@ -681,6 +686,11 @@ def convert_row(kind: str, match: HeaderMatch, row_number: int, cells: list[str 
         except _Bad as exc:
             problems.append(CellProblem(row_number, header, "pay", str(exc), raw))
         else:
+            if parsed.get("pay_currency") == "INR" and _AMBIGUOUS_RUPEE.search(raw) and not _INDIAN_RUPEE.search(raw):
+                # "Rs." is written in India, Sri Lanka, Pakistan and Nepal: the row's country decides
+                parsed.pop("pay_currency")
+                if rupee := _RUPEE_BY_COUNTRY.get(str(values.get("country") or "")):
+                    parsed["pay_currency"] = rupee
             if ("pay_min" in parsed or "pay_max" in parsed) and not (
                     parsed.get("pay_currency") or values.get("pay_currency") or derived.get("pay_currency")):
                 problems.append(CellProblem(row_number, header, "pay", "no currency: write it in the cell "

@@ -38,7 +38,9 @@ class UnitGroupDense:
                 unit_of = np.array([p[0] for p in pairs], dtype=np.int32)
                 rows = np.array([p[1] for p in pairs], dtype=np.int32)
                 starts = np.flatnonzero(np.r_[True, unit_of[1:] != unit_of[:-1]])
-                self._parts.append((number, is_name, rows, unit_of[starts], starts))
+                # the part's label vectors, contiguous and in unit order: one product, no gather
+                matrix = np.ascontiguousarray(index.matrix[rows])
+                self._parts.append((number, is_name, rows, unit_of[starts], starts, matrix))
             self._names_of.append({code: np.array(ids, dtype=np.int32) for code, ids in names_of.items()})
 
     def scores(
@@ -53,23 +55,29 @@ class UnitGroupDense:
         name = np.full((n, len(self.units)), -1.0, dtype=np.float32)
         desc = np.full((n, len(self.units)), -1.0, dtype=np.float32)
         mass = np.zeros((n, len(self.units)), dtype=np.float64)
+        vectors = np.asarray(vectors, dtype=np.float32)
         for lo in range(0, n, self.chunk):
             block = vectors[lo:lo + self.chunk]
-            sims_by_index = []
-            for number, index in enumerate(self.indexes):
-                sims = block @ index.matrix.T
-                if number == 0 and mask_rows is not None:
-                    for j, masked in enumerate(mask_rows[lo:lo + self.chunk]):
-                        if len(masked):
-                            sims[j, masked] = -1.0
-                sims_by_index.append(sims)
-            for number, is_name, rows, units, starts in self._parts:
-                sims = sims_by_index[number][:, rows]
+            sims_by_index = None
+            if mask_rows is not None:  # training: hide labels, then gather (slower, exact same values)
+                sims_by_index = []
+                for number, index in enumerate(self.indexes):
+                    sims = block @ index.matrix.T
+                    if number == 0:
+                        for j, masked in enumerate(mask_rows[lo:lo + self.chunk]):
+                            if len(masked):
+                                sims[j, masked] = -1.0
+                    sims_by_index.append(sims)
+            for number, is_name, rows, units, starts, matrix in self._parts:
+                sims = sims_by_index[number][:, rows] if sims_by_index is not None else block @ matrix.T
                 per_unit = np.maximum.reduceat(sims, starts, axis=1)
                 target = (name if is_name else desc)[lo:lo + len(block)]
                 target[:, units] = np.maximum(target[:, units], per_unit)
                 if is_name:
-                    mass[lo:lo + len(block), units] += np.add.reduceat(np.exp((sims - 1.0) / _DENSITY_T), starts, axis=1)
+                    sims -= 1.0
+                    sims *= 1.0 / _DENSITY_T
+                    np.exp(sims, out=sims)
+                    mass[lo:lo + len(block), units] += np.add.reduceat(sims, starts, axis=1)
         density = (_DENSITY_T * np.log(np.maximum(mass, 1e-30))).astype(np.float32)
         return name, density, desc
 

@@ -5,8 +5,10 @@ Two extractors, each result naming the ESCO skill, the words that showed it, whe
 - ``exact`` — a run of two or more words (or a whole phrase) is an ESCO skill's preferred or
   alternative label ("operate forklift", "lay bricks"); confidence 1.0;
 - ``dense`` — a phrase of the text (split at commas, semicolons, full stops, line breaks and
-  "and") is close in embedding space to an ESCO skill label; confidence is the cosine, and
-  only phrases at or above ``min_cosine`` count.
+  "and") of 2 to 8 words is close in embedding space to an ESCO skill label; confidence is the
+  cosine, and only phrases at or above ``min_cosine`` count. Single words and sentence-long
+  phrases are left to the exact pass: skill labels are short, and a long phrase's vector is
+  the sentence's, not a skill's. Each distinct phrase of a batch is encoded once.
 A skill found several times keeps its best evidence per experience.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ from matching.text import normalise
 
 MIN_COSINE = 0.62
 MAX_PHRASES = 60
+DENSE_WORDS = (2, 8)
 _SPLIT = re.compile(r"[,;.\n\r•·|/]+|\s+(?:and|&|dan|at|và|และ)\s+", re.IGNORECASE)
 
 
@@ -85,19 +88,30 @@ class SkillExtractor:
                 exact = self._exact(phrase)
                 for uri, words in exact:
                     keep(ExtractedSkill(uri, self.preferred[uri], item.experience_id, item.field, words, "exact", 1.0))
-                if not exact:
+                if not exact and DENSE_WORDS[0] <= len(phrase.split()) <= DENSE_WORDS[1]:
                     pending.append((item, phrase))
         if pending and len(self.matrix):
-            vectors = self.encoder.encode([phrase for _, phrase in pending])
-            sims = vectors @ self.matrix.T
-            best = np.argmax(sims, axis=1)
-            for n, (item, phrase) in enumerate(pending):
-                cosine = float(sims[n, best[n]])
+            distinct = {phrase: None for _, phrase in pending}
+            row_of = {phrase: n for n, phrase in enumerate(distinct)}
+            best, cosines = self._nearest(self.encoder.encode(list(distinct)))
+            for item, phrase in pending:
+                n = row_of[phrase]
+                cosine = float(cosines[n])
                 if cosine >= self.min_cosine:
                     uri = self.row_uris[best[n]]
                     keep(ExtractedSkill(uri, self.preferred[uri], item.experience_id, item.field, phrase, "dense",
                                         round(cosine, 4)))
         return sorted(found.values(), key=lambda s: (s.experience_id or "", -s.confidence, s.label))
+
+    def _nearest(self, vectors: np.ndarray, block: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+        """The nearest skill label row of each vector and its cosine, in blocks (bounded memory)."""
+        best = np.empty(len(vectors), dtype=np.int64)
+        cosines = np.empty(len(vectors), dtype=np.float32)
+        for lo in range(0, len(vectors), block):
+            sims = vectors[lo:lo + block] @ self.matrix.T
+            best[lo:lo + block] = np.argmax(sims, axis=1)
+            cosines[lo:lo + block] = sims[np.arange(len(sims)), best[lo:lo + block]]
+        return best, cosines
 
     def _exact(self, phrase: str) -> list[tuple[str, str]]:
         """ESCO labels that are the whole phrase or a run of at least two of its words."""
@@ -128,9 +142,8 @@ class SkillExtractor:
             else:
                 pending.append(n)
         if pending and len(self.matrix):
-            sims = self.encoder.encode([labels[n] for n in pending]) @ self.matrix.T
+            best, cosines = self._nearest(self.encoder.encode([labels[n] for n in pending]))
             for row, n in enumerate(pending):
-                best = int(np.argmax(sims[row]))
-                if sims[row, best] >= self.min_cosine:
-                    out[n] = (self.row_uris[best], round(float(sims[row, best]), 4), "dense")
+                if cosines[row] >= self.min_cosine:
+                    out[n] = (self.row_uris[best[row]], round(float(cosines[row]), 4), "dense")
         return out
