@@ -312,3 +312,30 @@ def test_demo_spreadsheets_are_queued_once_and_processed(database_url, full_runt
 def count_engine(app, sql: str) -> int:
     with app.state.engine.connect() as conn:
         return conn.execute(text(sql)).scalar_one()
+
+
+def test_a_stopping_worker_hands_its_job_back_at_the_checkpoint(database_url, taxonomy_runtime):
+    from app.uploads.processing import JobRunner
+    from app.uploads.worker import claim
+
+    settings = make_settings(database_url, upload_worker=False, load_model=False, upload_chunk_rows=50)
+    app = create_app(settings, runtime=taxonomy_runtime)
+    with TestClient(app) as client:
+        with Session(app.state.engine, expire_on_commit=False) as session:
+            org = Tenant(session, "stop-test")
+        rows = [["external_id", "title"]] + [[f"S{n}", f"Cook {n}"] for n in range(120)]
+        job_id = upload(client, org, _csv(rows), "cooks.csv")["id"]
+        claimed = claim(app.state.engine, "w1", settings)
+        answers = iter([False, True])
+        assert JobRunner(app.state.engine, taxonomy_runtime, settings, "w1", lambda: next(answers)).run(claimed) == "released"
+        job = wait_status(client, org, job_id, "queued")
+        assert job["progress"]["rows_done"] == 50 and count(client, "vacancy") == 50
+        assert UploadWorker(app.state.engine, taxonomy_runtime, settings).step() is True
+        job = wait(client, org, job_id)
+        assert job["status"] == "done" and job["counts"]["created"] == 120 and count(client, "vacancy") == 120
+
+
+def wait_status(client, tenant, upload_id: str, status: str) -> dict:
+    job = client.get(f"/v1/uploads/{upload_id}", headers=tenant.headers(Role.fair_organiser)).json()
+    assert job["status"] == status, job
+    return job

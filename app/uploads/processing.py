@@ -66,9 +66,9 @@ def problem(upload_id: uuid.UUID, row: int | None, column: str | None, field_nam
 
 class JobRunner:
     def __init__(self, engine: Engine, runtime: Runtime, settings: Settings, worker_id: str,
-                 on_chunk: Callable[[UploadJob], None] | None = None):
+                 should_stop: Callable[[], bool] | None = None):
         self.engine, self.runtime, self.settings, self.worker_id = engine, runtime, settings, worker_id
-        self.on_chunk = on_chunk
+        self.should_stop = should_stop or (lambda: False)
 
     # ---- the job ---------------------------------------------------------------------------
     def run(self, job_id: uuid.UUID) -> str:
@@ -105,12 +105,16 @@ class JobRunner:
             chunk = self.settings.upload_chunk_rows
             try:
                 while job.rows_done < len(rows):
+                    if self.should_stop():  # shutting down: hand the job back at its checkpoint
+                        self._fence(session, job, job.rows_done)
+                        job.status, job.claimed_by = "queued", None
+                        session.add(job)
+                        session.commit()
+                        return "released"
                     start = job.rows_done
                     end = min(start + chunk, len(rows))
                     result = self._chunk(session, job, match, rows[start:end], first_row)
                     self._commit_chunk(session, job, start, end, result)
-                    if self.on_chunk:
-                        self.on_chunk(job)
             except LostClaim:
                 session.rollback()
                 log.warning("upload %s: another worker took it over", job.id)

@@ -122,11 +122,12 @@ class UploadWorker:
 
     def step(self) -> bool:
         """One round: run a job, else code a batch of pending records. True if it did anything."""
-        if self._model_settling():  # wait, so that uploads are coded (and counted) as they are stored
+        if self.stop_event.is_set() or self._model_settling():  # wait, so that uploads are coded (and counted) as they are stored
             return False
         job_id = claim(self.engine, self.worker_id, self.settings)
         if job_id is not None:
-            status = JobRunner(self.engine, self.runtime, self.settings, self.worker_id).run(job_id)
+            status = JobRunner(self.engine, self.runtime, self.settings, self.worker_id,
+                               should_stop=self.stop_event.is_set).run(job_id)
             log.info("upload %s: %s", job_id, status)
             return True
         return code_pending(self.engine, self.runtime) > 0
