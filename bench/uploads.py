@@ -48,8 +48,10 @@ def postings() -> tuple[list[list[str]], list[list[str]]]:
                 described.append(row)
     with (SHARED / "in_naukri_postings_skills_raw.csv").open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
-            text = f"{r['Role'].strip()}. Skills: {r['Skills']}. Experience: {r['Experience']}. {r['Education'].strip()}"
-            row = [r["Title"], r["Company"], r["Location"], "", "", r["Employment_type"].strip(), text]
+            # the board's export shifts two columns: "Role" holds the employment type, "Employment_type" the role
+            text = (f"{r['Employment_type'].strip()}. Skills: {r['Skills']}. Experience: {r['Experience']}. "
+                    f"{r['Education'].strip()}")
+            row = [r["Title"], r["Company"], r["Location"], "", "", r["Role"].strip(), text]
             every.append(row)
             described.append(row)
     return described, every

@@ -223,16 +223,8 @@ class JobRunner:
             row.external_id = row.body.external_id
         existing = self._existing(session, Vacancy, org, rows)
         session.commit()  # end the read; nothing is written until the chunk's commit
-        seen: dict[str, int] = {}
         to_code: list[tuple[Vacancy, bool]] = []
-        for row in rows:
-            key = row.external_id or row.digest
-            if key in seen:  # the same row twice in one chunk, without an external id
-                result.counts["duplicate"] += 1
-                result.problems.append(problem(job.id, row.number, None, None, "error", "duplicate_row",
-                                               f"This row repeats row {seen[key]}; it was stored once."))
-                continue
-            seen[key] = row.number
+        for row, key in self._distinct(job, rows, result):
             found = existing.get(key)
             saved = vacancies.save(session, org, row.body, screening_mode=mode, upload_id=job.id, existing=found,
                                    lookup=False)
@@ -265,16 +257,8 @@ class JobRunner:
             row.external_id = row.body.external_id
         existing = self._existing(session, Course, org, rows)
         session.commit()
-        seen: dict[str, int] = {}
         to_code: list[tuple[Course, bool]] = []
-        for row in rows:
-            key = row.external_id or row.digest
-            if key in seen:
-                result.counts["duplicate"] += 1
-                result.problems.append(problem(job.id, row.number, None, None, "error", "duplicate_row",
-                                               f"This row repeats row {seen[key]}; it was stored once."))
-                continue
-            seen[key] = row.number
+        for row, key in self._distinct(job, rows, result):
             found = existing.get(key)
             saved = courses.save(session, org, row.body, upload_id=job.id, existing=found, lookup=False)
             result.counts[saved.outcome] += 1
@@ -286,6 +270,21 @@ class JobRunner:
             return
         for (course, had), skills in zip(to_code, found_skills):
             courses.apply_skills(session, course, skills, had_skills=had)
+
+    @staticmethod
+    def _distinct(job: UploadJob, rows: list[Row], result: ChunkResult):
+        """The rows with their identity (external id, else content hash); a row that repeats an
+        earlier one of the chunk is reported instead."""
+        seen: dict[str, int] = {}
+        for row in rows:
+            key = row.external_id or row.digest
+            if key in seen:
+                result.counts["duplicate"] += 1
+                result.problems.append(problem(job.id, row.number, None, None, "error", "duplicate_row",
+                                               f"This row repeats row {seen[key]}; it was stored once."))
+                continue
+            seen[key] = row.number
+            yield row, key
 
     @staticmethod
     def _existing(session: Session, model, organisation_id: uuid.UUID, rows: list[Row]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import select
@@ -135,36 +136,34 @@ async def create_upload(
         if len(data) > settings.upload_max_bytes:
             raise _form_error("file", f"The file is over the limit of {settings.upload_max_bytes // (1024 * 1024)} MB. "
                               "Split it into smaller files.", 413, "too_large")
-    parsed_mapping = _mapping(kind, mapping)
-    try:
-        precheck(bytes(data), file.filename, max_bytes=settings.upload_max_bytes)
-    except FileRejected as exc:
-        raise _form_error("file", exc.message, exc.status, exc.code) from None
-    return await _store(request, key, session, response, bytes(data), file.filename or "upload", kind, job_fair_id,
-                        {"mapping": parsed_mapping, "dayfirst": dayfirst, "sheet": sheet})
-
-
-async def _store(request: Request, key, session, response: Response, data: bytes, filename: str, kind: str,
-                 job_fair_id: uuid.UUID | None, options: dict[str, Any]) -> UploadPublic:
-    from starlette.concurrency import run_in_threadpool
-
-    def store() -> UploadPublic:
-        check_job_fair(session, key.organisation_id, job_fair_id, ("body", "job_fair_id"))
-        organisation = session.get(Organisation, key.organisation_id)
-        job = UploadJob(organisation_id=key.organisation_id, kind=kind, job_fair_id=job_fair_id, filename=filename[:255],
-                        size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data, created_by=str(key.id),
-                        options={**{k: v for k, v in options.items() if v is not None},
-                                 "screening_mode": organisation.screening_mode})
-        session.add(job)
-        session.commit()
-        return _public(session, job)
-
-    public = await run_in_threadpool(store)
+    # reading the file's structure and storing it is blocking work: off the event loop
+    public = await run_in_threadpool(_accept, key, session, settings, bytes(data), file.filename or "upload", kind,
+                                     job_fair_id, mapping, {"dayfirst": dayfirst, "sheet": sheet})
     worker = getattr(request.app.state, "upload_worker", None)
     if worker is not None:
         worker.wake()
     response.headers["Location"] = f"/v1/uploads/{public.id}"
     return public
+
+
+def _accept(key, session, settings, data: bytes, filename: str, kind: str, job_fair_id: uuid.UUID | None,
+            mapping: str | None, options: dict[str, Any]) -> UploadPublic:
+    parsed_mapping = _mapping(kind, mapping)
+    try:
+        precheck(data, filename, max_bytes=settings.upload_max_bytes)
+    except FileRejected as exc:
+        raise _form_error("file", exc.message, exc.status, exc.code) from None
+    check_job_fair(session, key.organisation_id, job_fair_id, ("body", "job_fair_id"))
+    organisation = session.get(Organisation, key.organisation_id)
+    options = {**{k: v for k, v in options.items() if v is not None}, "screening_mode": organisation.screening_mode}
+    if parsed_mapping:
+        options["mapping"] = parsed_mapping
+    job = UploadJob(organisation_id=key.organisation_id, kind=kind, job_fair_id=job_fair_id, filename=filename[:255],
+                    size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data, created_by=str(key.id),
+                    options=options)
+    session.add(job)
+    session.commit()
+    return _public(session, job)
 
 
 @router.get("/v1/uploads", response_model=UploadPage, summary="Your organisation's uploads, newest first")
