@@ -14,6 +14,7 @@ from app.courses.router import router as courses_router
 from app.db import make_engine, migrate
 from app.errors import install_error_handlers
 from app.jobfairs.router import router as jobfairs_router
+from app.matches.router import router as matches_router
 from app.occupations.router import router as occupations_router
 from app.passports.router import router as passports_router
 from app.runtime import Runtime
@@ -85,4 +86,5 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(vacancies_router)
     app.include_router(courses_router)
     app.include_router(uploads_router)
+    app.include_router(matches_router)
     return app

@@ -7,6 +7,7 @@ occupation look-up and search work while the model and the label embeddings are 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,6 +28,34 @@ from taxonomies.aliases import AliasTable, load_aliases
 from taxonomies.labels import Label, alias_labels, ilo_heldout_ids, occupation_labels, skill_labels
 
 log = logging.getLogger("returnmatch")
+CODING_CACHE_SIZE = 20_000
+
+
+class BoundedCache:
+    """A thread-safe least-recently-used map of at most ``size`` entries (results derived from
+    the loaded model and taxonomies, so it lives and dies with the runtime)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
 @dataclass(frozen=True)
@@ -86,6 +115,7 @@ class Runtime:
     coder: OccupationCoder | None = None
     skills: SkillExtractor | None = None
     label_indexes: dict[str, LabelIndex] = field(default_factory=dict)
+    coding_cache: BoundedCache = field(default_factory=lambda: BoundedCache(CODING_CACHE_SIZE), repr=False)
     timings: dict[str, float] = field(default_factory=dict)
     _thread: threading.Thread | None = field(default=None, repr=False)
 

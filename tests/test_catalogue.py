@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -210,3 +211,35 @@ def test_job_fairs_hold_vacancies(coded_api, org):
     assert coded_api.delete(f"/v1/job-fairs/{fair['id']}", headers=h).status_code == 409
     coded_api.delete(f"/v1/vacancies/{r.json()['id']}", headers=h)
     assert coded_api.delete(f"/v1/job-fairs/{fair['id']}", headers=h).status_code == 204
+
+
+def test_repeated_vacancies_are_coded_once(full_runtime, monkeypatch):
+    """A job-fair file repeats titles: each distinct (title, description, country, skills) is
+    coded once, and a later batch reuses the runtime's cache."""
+    from app.runtime import BoundedCache
+    from app.vacancies import service
+    from app.vacancies.models import Vacancy
+
+    monkeypatch.setattr(full_runtime, "coding_cache", BoundedCache(100))
+    coded: list[str] = []
+    real = full_runtime.coder.code
+
+    def counting(items, *args, **kwargs):
+        coded.extend(i.text for i in items)
+        return real(items, *args, **kwargs)
+
+    monkeypatch.setattr(full_runtime.coder, "code", counting)
+
+    def row(title, country="MY"):
+        return Vacancy(organisation_id=uuid.uuid4(), content_hash="x", document={}, title=title, country=country)
+
+    first = service.compute_coding(full_runtime, [row("Helper"), row("Driver"), row("Helper"), row("Helper", "PH")])
+    assert coded == ["Helper", "Driver", "Helper"]  # the Philippine helper is another key
+    assert first[0] is first[2] and first[0].isco == first[3].isco
+    coded.clear()
+    again = service.compute_coding(full_runtime, [row("Driver"), row("Welder")])
+    assert coded == ["Welder"] and again[0] is first[1]
+    small = BoundedCache(2)
+    for n in range(3):
+        small.put(n, str(n))
+    assert small.get(0) is None and small.get(2) == "2" and len(small) == 2

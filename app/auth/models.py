@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, String
+from sqlalchemy import Column, DateTime, Integer, String
 from sqlmodel import Field, SQLModel
 
 from app.timeutil import utcnow
@@ -32,6 +32,8 @@ class Organisation(SQLModel, table=True):
     # What an upload does with a vacancy that states a discriminatory requirement (ILO C111):
     # "flag" stores it with the finding on the row; "reject" stores nothing and reports it.
     screening_mode: str = Field(default="flag", sa_column=Column(String(10), nullable=False, server_default="flag"))
+    # Raised with every change to the organisation's vacancies or courses (app/catalogue_version.py).
+    catalogue_version: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 
 

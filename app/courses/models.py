@@ -11,6 +11,7 @@ from sqlalchemy import JSON, Column, DateTime, Float, Index, Integer, String, Te
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
+from app import catalogue_version  # noqa: F401  (registers the version hook)
 from app.timeutil import utcnow
 
 JSONDoc = JSON().with_variant(JSONB(), "postgresql")

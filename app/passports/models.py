@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Float, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Column, LargeBinary, DateTime, Float, Index, Integer, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -40,6 +40,8 @@ class Passport(SQLModel, table=True):
     priority_support: bool = False
     coding_status: str = Field(default="pending", sa_column=Column(String(12), nullable=False))
     coding_model: str | None = Field(default=None, sa_column=Column(String(120), nullable=True))
+    # months-weighted mean of the experiences' embeddings (float32, unit length; model: coding_model)
+    embedding: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     coded_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))

@@ -151,6 +151,8 @@ def _public(session: Session, passport: Passport, key: ApiKey, runtime) -> Passp
     latest = {o.experience_id: o for o in overrides}
     coding: dict[str, list[CodedOccupation]] = {}
     for r in rows:
+        if r.experience_id.startswith(service.PREFERENCE):
+            continue
         coding.setdefault(r.experience_id, []).append(CodedOccupation(
             rank=r.rank, isco=r.isco, title=tx.isco[r.isco].title, probability=r.probability, signal=r.signal,
             matched_label=r.matched_label, needs_review=r.needs_review))

@@ -2,10 +2,12 @@
 the occupations a passport supports, the organisation's own aliases, and erasure."""
 from __future__ import annotations
 
+import re
 import uuid
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
@@ -20,6 +22,8 @@ from matching.text import normalise
 
 CODED_PER_EXPERIENCE = 3
 BEFORE_MIGRATION = "before_migration"
+PREFERENCE = "preference:"  # experience_id prefix of coded preferred occupations
+_ISCO_UNIT = re.compile(r"^\d{4}$")
 _DOCUMENTS = {"employer_certificate", "employer_testimonial", "contract", "payslip", "reference_letter",
               "overseas_worker_information_sheet"}
 _STAMPS = ("recorded_by", "recorded_at")
@@ -118,7 +122,13 @@ def code_passport(session: Session, passport: Passport, runtime: Runtime) -> Non
         items.append(CodingItem(before["occupation"]))
         ids.append(BEFORE_MIGRATION)
         groups.append(before.get("major_group"))
-    results = coder.code(items, k=CODED_PER_EXPERIENCE * 2, extra_names=tenant_aliases(session, passport.organisation_id)) if items else []
+    wanted = [w for w in doc.get("preferences", {}).get("occupations", []) if not _ISCO_UNIT.match(w)]
+    coded = coder.code(items + [CodingItem(w) for w in wanted], k=CODED_PER_EXPERIENCE * 2,
+                       extra_names=tenant_aliases(session, passport.organisation_id)) if items or wanted else []
+    results = coded[:len(items)]
+    months = [Experience.model_validate(e).duration_months() for e in experiences]
+    months.append((before.get("months") or 0) if len(ids) > len(experiences) else 0)
+    passport.embedding = _mean_vector([r.vector for r in results], months)
     session.exec(delete(PassportOccupation).where(PassportOccupation.passport_id == passport.id))
     session.exec(delete(PassportSkill).where(PassportSkill.passport_id == passport.id))
     for experience_id, group, result in zip(ids, groups, results):
@@ -131,6 +141,13 @@ def code_passport(session: Session, passport: Passport, runtime: Runtime) -> Non
                 rank=rank, isco=c.code, probability=c.probability, matched_label=c.matched_label[:300],
                 signal=c.signal, needs_review=result.needs_review,
             ))
+    for n, (words, result) in enumerate(zip(wanted, coded[len(items):]), start=1):
+        if result.candidates:  # what the returnee wants to do, coded like an experience (rank 1 only)
+            c = result.candidates[0]
+            session.add(PassportOccupation(
+                passport_id=passport.id, organisation_id=passport.organisation_id, experience_id=f"{PREFERENCE}{n}",
+                rank=1, isco=c.code, probability=c.probability, matched_label=c.matched_label[:300], signal=c.signal,
+                needs_review=result.needs_review))
     fields = []
     for e in experiences:
         for name in ("title", "tasks", "description"):
@@ -158,6 +175,16 @@ def code_passport(session: Session, passport: Passport, runtime: Runtime) -> Non
     passport.coding_status = "coded"
     passport.coding_model = runtime.encoder.model_id if runtime.encoder else None
     passport.coded_at = utcnow()
+
+
+def _mean_vector(vectors: list, months: list[int]) -> bytes | None:
+    """The passport's embedding: experiences weighted by months worked (at least one each)."""
+    present = [(v, max(1, m)) for v, m in zip(vectors, months) if v is not None]
+    if not present:
+        return None
+    mean = sum(v * m for v, m in present) / sum(m for _, m in present)
+    norm = float(np.linalg.norm(mean))
+    return (mean / norm).astype("<f4").tobytes() if norm > 0 else None
 
 
 # ---- what a passport supports ------------------------------------------------------------------

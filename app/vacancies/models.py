@@ -11,10 +11,11 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, DateTime, Float, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, LargeBinary, Date, DateTime, Float, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
+from app import catalogue_version  # noqa: F401  (registers the version hook)
 from app.timeutil import utcnow
 
 JSONDoc = JSON().with_variant(JSONB(), "postgresql")
@@ -60,6 +61,8 @@ class Vacancy(SQLModel, table=True):
     needs_review: bool = False
     coding_status: str = Field(default="pending", sa_column=Column(String(12), nullable=False))
     coding_model: str | None = Field(default=None, sa_column=Column(String(120), nullable=True))
+    # the coder's embedding of title and description (float32, unit length; model: coding_model)
+    embedding: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     screening: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSONDoc, nullable=False))
     flagged: bool = False  # the screening found something
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from app.fields import Country, Currency, ExternalId, IscoUnit, LanguageCode, Latitude, Longitude, ShortText, Strict
+from matching.ranking.certificates import read_certificate
 
 _ISIC = re.compile(r"^(?:[A-U]|\d{2,4})$")
 
@@ -47,11 +48,6 @@ class VacancyStatus(StrEnum):
     filled = "filled"
 
 
-_CERTIFICATE = re.compile(
-    r"\b(?P<framework>NVQ|NC|NSQF|SKM|NTC|NSDA|NSTB|KKNI|BNSP|AQF|TESDA)\b\W*(?:level|tahap|tingkat|lvl)?\W*"
-    r"(?P<level>[IVX]{1,4}|\d{1,2})\b", re.IGNORECASE)
-
-
 class CertificateRequirement(Strict):
     name: ShortText = Field(description="As the employer wrote it", examples=["TESDA NC II Shielded Metal Arc Welding"])
     framework: str | None = Field(default=None, max_length=20, description="NVQ, NC (TESDA), NSQF, SKM, …")
@@ -60,10 +56,9 @@ class CertificateRequirement(Strict):
     @model_validator(mode="after")
     def _read_level(self) -> "CertificateRequirement":
         """Framework and level read from the name when it states them and they were not given."""
-        if self.framework is None and (m := _CERTIFICATE.search(self.name)):
-            framework = m["framework"].upper()
-            self.framework = "NC" if framework == "TESDA" else framework
-            self.level = self.level or m["level"].upper()
+        if self.framework is None and (found := read_certificate(self.name)):
+            self.framework = found[0]
+            self.level = self.level or found[1]
         return self
 
 

@@ -118,17 +118,38 @@ class Coding:
     needs_review: bool
     skills: list[RecordSkill]
     model_id: str | None
+    vector: bytes | None = None  # float32 embedding of title and description
+
+
+def _coding_key(v: Vacancy) -> tuple:
+    return (v.title, v.description, v.country, tuple(v.document.get("required_skills", [])))
 
 
 def compute_coding(runtime: Runtime, vacancies: Sequence[Vacancy]) -> list[Coding] | None:
     """ISCO-08 top 3 from title + description, and skills (the list given, then the text), for a
-    batch; ``None`` while the coder is loading. CPU only: callers run it outside a write
-    transaction."""
+    batch; ``None`` while the coder is loading. Vacancies with the same title, description,
+    country and skill list share one coding, and codings are kept in the runtime's bounded
+    cache (job-fair files repeat "Helper" and "Driver" many times). CPU only: callers run it
+    outside a write transaction."""
     coder, extractor = runtime.coder, runtime.skills
     if coder is None or extractor is None:
         return None
     if not vacancies:
         return []
+    cache = runtime.coding_cache
+    keys = [_coding_key(v) for v in vacancies]
+    found = {k: c for k in dict.fromkeys(keys) if (c := cache.get(k)) is not None}
+    todo = {k: v for k, v in zip(keys, vacancies) if k not in found}
+    for k, coding in zip(todo, _code_batch(runtime, list(todo.values()))):
+        found[k] = coding
+        cache.put(k, coding)
+    return [found[k] for k in keys]
+
+
+def _code_batch(runtime: Runtime, vacancies: Sequence[Vacancy]) -> list[Coding]:
+    if not vacancies:
+        return []
+    coder, extractor = runtime.coder, runtime.skills
     tx = runtime.require_taxonomies()
     results = coder.code([CodingItem(v.title, v.description, None, v.country) for v in vacancies], k=CANDIDATES_KEPT)
     found = record_skills(extractor, [(v.title, v.description) for v in vacancies],
@@ -145,8 +166,9 @@ def compute_coding(runtime: Runtime, vacancies: Sequence[Vacancy]) -> list[Codin
             "major_group": result.major_group.code if result.major_group else None,
             "truncated": result.truncated,
         }
+        vector = result.vector.astype("<f4").tobytes() if result.vector is not None else None
         out.append(Coding(detail, top.code if top else None, top.probability if top else None, result.needs_review,
-                          skills, model_id))
+                          skills, model_id, vector))
     return out
 
 
@@ -160,6 +182,7 @@ def apply_coding(session: Session, vacancy: Vacancy, coding: Coding, *, had_skil
         vacancy.needs_review = coding.needs_review
     vacancy.coding_status = "coded"
     vacancy.coding_model = coding.model_id
+    vacancy.embedding = coding.vector
     if had_skills:
         session.exec(delete(VacancySkill).where(VacancySkill.vacancy_id == vacancy.id))
     for skill in coding.skills:

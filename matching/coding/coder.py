@@ -83,6 +83,9 @@ class CodingResult:
     sub_major_group: GroupGuess | None = None  # best 2-digit group when under review
     major_group: GroupGuess | None = None
     other_jobs: tuple[str, ...] = ()
+    # the text's embedding (unit length): of the title and description when a description was
+    # given, else of the cleaned title; what matching compares passports and vacancies with
+    vector: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -95,6 +98,7 @@ class _Prepared:
     codes: list[str]
     features: np.ndarray
     evidence: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # code → (signal, label, source)
+    context: np.ndarray | None = None  # the embedding of title and description, when there is one
 
 
 class OccupationCoder:
@@ -158,7 +162,9 @@ class OccupationCoder:
                 r = context_row[n]
                 ctx = np.maximum(ctx_name[r], ctx_desc[r])
             dense = (name[n], full_name[n], density[n], desc[n], ctx)
-            out.append(self._features(item, c, vectors[n], dense, neighbours[n], mask, extra_names or {}))
+            prepared = self._features(item, c, vectors[n], dense, neighbours[n], mask, extra_names or {})
+            prepared.context = context_vectors[context_row[n]] if n in context_row else None
+            out.append(prepared)
         return out
 
     def _uninvert(self, text: str, cleaned: Cleaned) -> Cleaned:
@@ -294,7 +300,7 @@ class OccupationCoder:
                 sub_major, major = (self._group_guess(prep.codes, scores, total, digits) for digits in (2, 1))
             results.append(CodingResult(
                 item.text, prep.cleaned.primary, prep.lang, prep.cleaned.truncated, candidates, needs_review, reason,
-                sub_major, major, prep.cleaned.others,
+                sub_major, major, prep.cleaned.others, prep.context if prep.context is not None else prep.vector,
             ))
         return results
 
