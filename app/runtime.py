@@ -12,6 +12,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from app.errors import Problem
 from app.settings import Settings
 from matching.coding.coder import OccupationCoder
@@ -118,6 +120,8 @@ class Runtime:
     coding_cache: BoundedCache = field(default_factory=lambda: BoundedCache(CODING_CACHE_SIZE), repr=False)
     timings: dict[str, float] = field(default_factory=dict)
     _thread: threading.Thread | None = field(default=None, repr=False)
+    _unit_vectors: dict | None = field(default=None, repr=False)
+    _unit_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def start(self) -> None:
         if self._thread is None and self.state == "starting":
@@ -159,6 +163,16 @@ class Runtime:
             log.exception("runtime failed to load")
             self.error = f"{type(exc).__name__}: {exc}"
             self.state = "failed"
+
+    def unit_title_vectors(self) -> dict[str, np.ndarray]:
+        """The embedding of every ISCO-08 unit group's title, encoded once per runtime."""
+        if self._unit_vectors is None:
+            with self._unit_lock:
+                if self._unit_vectors is None:
+                    units = self.require_taxonomies().unit_groups()
+                    vectors = self.encoder.encode([g.title for g in units])
+                    self._unit_vectors = {g.code: v for g, v in zip(units, vectors)}
+        return self._unit_vectors
 
     def require_taxonomies(self) -> Taxonomies:
         if self.taxonomies is None:

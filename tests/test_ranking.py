@@ -11,7 +11,7 @@ import pytest
 from matching.ranking.catalogue import CertificateNeed, TargetSkill, VacancyFilters, VacancyIndex, VacancyTarget
 from matching.ranking.certificates import framework_key, level_number, read_certificate
 from matching.ranking.components import (
-    experience_fit, hierarchy_fit, pathway_factor, place_fit, qualification_fit, skill_coverage,
+    PlaceFit, experience_fit, hierarchy_fit, pathway_factor, place_fit, qualification_fit, skill_coverage,
 )
 from matching.ranking.courses import CourseIndex, CourseTarget, rank_courses, schedule_fit
 from matching.ranking.gaps import gap_weights, skill_gap, vacancy_needs
@@ -100,6 +100,12 @@ def test_place_and_pathway():
     assert place_fit(p, "QA", None, None).score == 0.1
     assert place_fit(dataclasses.replace(p, pathways=frozenset({"re_migration"})), "QA", None, None).score == 0.9
     assert place_fit(p, None, None, None).reason == "unknown"
+    # re-migration to the destinations named: those count, a third country does not
+    gulf = dataclasses.replace(p, pathways=frozenset({"re_migration"}), places=(Place("SA"), Place("QA")),
+                               willing_to_relocate=True)
+    assert place_fit(gulf, "SA", "Riyadh", "Riyadh") == PlaceFit(0.9, "destination")
+    assert place_fit(gulf, "ID", "Jawa Timur", "Surabaya").score == 0.3
+    assert place_fit(gulf, "LK", "Western", "Colombo").score == 0.3  # home, not where she wants to work
     assert pathway_factor(p, abroad=True) == (1.0, "none chosen")
     wage = dataclasses.replace(p, pathways=frozenset({"wage_employment"}))
     assert pathway_factor(wage, False)[0] == 1.0 and pathway_factor(wage, True)[0] == 0.85
@@ -249,3 +255,45 @@ def test_vacancy_needs_put_the_employer_list_first(skills):
     shown = Profile(occupations=(), skills={"u:given": ShownSkill("u:given", "MIG welding", "declared", "declared", 1.0)})
     cov = skill_coverage(shown, essential, optional)
     assert cov.essential_matched[0].uri == "u:given" and 0 < cov.score < 1
+
+
+def test_a_confident_code_pulls_the_embedding_towards_its_occupation():
+    from matching.ranking.embedding import blend_with_occupation
+
+    units = {"9111": unit(1)}
+    text = unit(0)
+    blended = blend_with_occupation(text, units, "9111", 0.9)
+    assert np.linalg.norm(blended) == pytest.approx(1.0) and blended[0] == pytest.approx(blended[1])
+    assert blend_with_occupation(text, units, "9111", 0.3) is text  # not sure enough: the words alone
+    assert blend_with_occupation(text, units, None, 1.0) is text and blend_with_occupation(None, units, "9111", 1.0) is None
+
+
+def test_the_projected_coarse_stage_keeps_the_best(skills):
+    """Above the size where the coarse stage reads a PCA projection of the vectors, the top of
+    the list is the one the full vectors give (vectors here lie near 12 directions, as job
+    texts cluster by occupation)."""
+    rng = np.random.default_rng(11)
+    dim = 48
+    centres = rng.normal(size=(12, dim))
+    codes = ["7112", "7115", "7114", "9313", "5120", "9111", "8322", "7411", "5322", "7212", "9112", "8332"]
+    targets = []
+    for i in range(3000):
+        c = i % 12
+        v = (centres[c] + rng.normal(scale=0.3, size=dim)).astype(np.float32)
+        targets.append(VacancyTarget(id=f"v{i:05d}", title=f"job {i}", isco=codes[c], vector=v / np.linalg.norm(v),
+                                     country=["LK", "QA"][i % 2], region=["North Western", None][i % 2]))
+    query = (centres[0] + centres[3]).astype(np.float32)
+    profile = mason(skills, vector=query / np.linalg.norm(query))
+    exact = VacancyIndex(targets, dim, reduce_above=10 ** 9)
+    projected = VacancyIndex(targets, dim, reduce_above=1000, reduced_dimension=12)
+    assert exact.reduced is None and projected.reduced.shape == (3000, 12)
+    approx = projected.similarity(profile, approximate=True)
+    assert np.corrcoef(approx, exact.similarity(profile))[0, 1] > 0.99
+    ranker = VacancyRanker(skills)
+    full = ranker.rank(profile, exact, VacancyFilters(), TODAY, limit=20)
+    fast = ranker.rank(profile, projected, VacancyFilters(), TODAY, limit=20)
+    overlap = len({m.target.id for m in fast.matches} & {m.target.id for m in full.matches})
+    assert overlap == 20, overlap
+    assert fast.matches[0].score >= full.matches[0].score - 0.01
+    for m in fast.matches:  # exact cosine wherever a score is shown
+        assert m.cosine == round(float(m.target.vector @ profile.vector), 4)

@@ -17,6 +17,7 @@ from app.passports.schemas import Experience, PassportBody
 from app.runtime import Runtime
 from app.timeutil import utcnow
 from matching.coding.coder import CodingItem
+from matching.ranking.embedding import blend_with_occupation
 from matching.skills.extraction import TextField
 from matching.text import normalise
 
@@ -128,7 +129,7 @@ def code_passport(session: Session, passport: Passport, runtime: Runtime) -> Non
     results = coded[:len(items)]
     months = [Experience.model_validate(e).duration_months() for e in experiences]
     months.append((before.get("months") or 0) if len(ids) > len(experiences) else 0)
-    passport.embedding = _mean_vector([r.vector for r in results], months)
+    passport.embedding = _mean_vector(_with_occupation(runtime, results), months)
     session.exec(delete(PassportOccupation).where(PassportOccupation.passport_id == passport.id))
     session.exec(delete(PassportSkill).where(PassportSkill.passport_id == passport.id))
     for experience_id, group, result in zip(ids, groups, results):
@@ -175,6 +176,14 @@ def code_passport(session: Session, passport: Passport, runtime: Runtime) -> Non
     passport.coding_status = "coded"
     passport.coding_model = runtime.encoder.model_id if runtime.encoder else None
     passport.coded_at = utcnow()
+
+
+def _with_occupation(runtime: Runtime, results) -> list:
+    """Each experience's embedding, blended with its coded unit group's title when the coder is
+    confident (``matching.ranking.embedding``)."""
+    units = runtime.unit_title_vectors()
+    return [blend_with_occupation(r.vector, units, r.candidates[0].code if r.candidates else None,
+                                  r.candidates[0].probability if r.candidates else 0.0) for r in results]
 
 
 def _mean_vector(vectors: list, months: list[int]) -> bytes | None:

@@ -19,6 +19,7 @@ from app.timeutil import utcnow
 from app.vacancies.models import Vacancy, VacancySkill
 from app.vacancies.schemas import VacancyBody, document_of
 from matching.coding.coder import CodingItem
+from matching.ranking.embedding import blend_with_occupation
 from matching.screening import screen
 from matching.skills.listing import RecordSkill, record_skills
 
@@ -155,6 +156,7 @@ def _code_batch(runtime: Runtime, vacancies: Sequence[Vacancy]) -> list[Coding]:
     found = record_skills(extractor, [(v.title, v.description) for v in vacancies],
                           [v.document.get("required_skills", []) for v in vacancies], "required_skills", tx.esco_skills)
     model_id = runtime.encoder.model_id if runtime.encoder else None
+    units = runtime.unit_title_vectors()
     out = []
     for result, skills in zip(results, found):
         top = result.candidates[0] if result.candidates else None
@@ -166,7 +168,8 @@ def _code_batch(runtime: Runtime, vacancies: Sequence[Vacancy]) -> list[Coding]:
             "major_group": result.major_group.code if result.major_group else None,
             "truncated": result.truncated,
         }
-        vector = result.vector.astype("<f4").tobytes() if result.vector is not None else None
+        vector = blend_with_occupation(result.vector, units, top.code if top else None, top.probability if top else 0.0)
+        vector = vector.astype("<f4").tobytes() if vector is not None else None
         out.append(Coding(detail, top.code if top else None, top.probability if top else None, result.needs_review,
                           skills, model_id, vector))
     return out

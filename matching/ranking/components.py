@@ -192,32 +192,37 @@ def _norm(text: str | None) -> str | None:
 @dataclass(frozen=True, slots=True)
 class PlaceFit:
     score: float
-    reason: str  # same_city, same_region, same_country, abroad, unknown, remote
+    reason: str  # same_city, same_region, same_country, destination, abroad, unknown, remote
 
 
 def place_fit(profile: Profile, country: str | None, region: str | None, city: str | None,
               remote: bool = False) -> PlaceFit:
-    """Same city 1.0, same region 0.9, same country 0.7 (0.5 unless willing to relocate);
-    another country 0.9 for the re-migration pathway, else 0.3 if willing to relocate, else 0.1.
-    A target without a place counts 0.6; an online one 1.0."""
+    """Against each place the returnee wants to work (else home), the best of: same city 1.0,
+    same region 0.9, anywhere in a country they named without a region 0.9, elsewhere in that
+    country 0.7 if willing to relocate else 0.5. Another country: 0.9 on the re-migration pathway
+    when they named no destination abroad, else 0.3 if willing to relocate, else 0.1. A target
+    without a place counts 0.6; an online one 1.0."""
     if remote:
         return PlaceFit(1.0, "remote")
-    if not country:
-        return PlaceFit(0.6, "unknown")
-    best = PlaceFit(0.0, "abroad")
     wanted = profile.wanted_places
+    if not country or not wanted:
+        return PlaceFit(0.6, "unknown")
+    home = profile.home.country if profile.home else None
+    named_abroad = any(p.country != home for p in wanted)
+    best = PlaceFit(0.0, "abroad")
     for place in wanted:
-        fit = _one_place(profile, place, country, _norm(region), _norm(city))
+        fit = _one_place(profile, place, country, _norm(region), _norm(city), named_abroad)
         if fit.score > best.score:
             best = fit
-    if not wanted:
-        return PlaceFit(0.6, "unknown")
+    if best.reason == "same_country" and home and country != home:
+        best = PlaceFit(best.score, "destination")
     return best
 
 
-def _one_place(profile: Profile, place: Place, country: str, region: str | None, city: str | None) -> PlaceFit:
+def _one_place(profile: Profile, place: Place, country: str, region: str | None, city: str | None,
+               named_abroad: bool) -> PlaceFit:
     if place.country != country:
-        if "re_migration" in profile.pathways:
+        if "re_migration" in profile.pathways and not named_abroad:
             return PlaceFit(0.9, "abroad")
         return PlaceFit(0.3 if profile.willing_to_relocate else 0.1, "abroad")
     if city and _norm(place.city) == city:

@@ -182,7 +182,8 @@ def _explain(course: CourseTarget, closes: Sequence[TargetSkill], place: str, sc
     else:
         parts.append(f"A {course.kind.replace('_', ' ')} course for your occupation.")
     where = {"remote": "online", "same_city": "in your town", "same_region": "in your area",
-             "same_country": "in your country", "abroad": "in another country", "unknown": "place not given"}[place]
+             "same_country": "in your country", "abroad": "in another country",
+             "destination": "in the country you named", "unknown": "place not given"}[place]
     cost = "free" if course.cost == 0 else (f"{course.cost:,.0f} {course.cost_currency or ''}".strip() if course.cost else "cost not given")
     times = "/".join(course.schedule) if course.schedule else "times not given"
     parts.append(f"{where.capitalize()}, {times}, {cost}" + (", childcare offered." if course.childcare else "."))

@@ -78,6 +78,7 @@ def place_sentence(place: PlaceFit, country: str | None, region: str | None, cit
         "same_region": f"In {where}, in your area.",
         "same_country": f"In {where}: in your country, away from your area.",
         "abroad": f"Abroad: {where}.",
+        "destination": f"Abroad, where you want to go: {where}.",
         "unknown": f"Place: {where}.",
         "remote": "Remote work.",
     }[place.reason]

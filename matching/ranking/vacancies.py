@@ -36,6 +36,8 @@ from matching.ranking.profile import Profile
 
 SEMANTIC_FLOOR, SEMANTIC_CEIL = 0.2, 0.7
 NEEDS_KEPT = 100_000  # vacancies whose skill needs are kept between queries
+PROJECTED_POOL = 2_000  # pre-selected through the PCA projection, then re-scored exactly
+TIE_BREAK = 1e-9  # per catalogue row, so that equal scores keep catalogue order at every stage
 
 
 @dataclass(frozen=True)
@@ -154,27 +156,42 @@ class VacancyRanker:
         if not count:
             return RankedVacancies(0, [])
         w = self.weights
-        cosine = index.similarity(profile)
         home = profile.home.country if profile.home else None
         occ = index.by_unit(lambda code: occupation_fit(profile, code).score)
         pref = index.by_unit(lambda code: preference_factor(profile, code)[0])
         place = index.by_place(lambda c, r, ci: place_fit(profile, c, r, ci).score)
         path = index.by_place(lambda c, r, ci: pathway_factor(profile, bool(c and home and c != home))[0])
-        coarse = ((w.occupation + w.skills + w.experience) * occ + w.semantic * semantic(cosine)
-                  + w.place * place + w.qualifications) * path * pref
-        coarse[~keep] = -1.0
+        fixed = (w.occupation + w.skills + w.experience) * occ + w.place * place + w.qualifications
+        factor = path * pref
+
+        order = np.arange(len(index), dtype=np.float64) * TIE_BREAK  # equal scores: catalogue order
+
+        def coarse(cosine, rows=slice(None)):
+            return (fixed[rows] + w.semantic * semantic(cosine)) * factor[rows] - order[rows]
+
+        scores = coarse(index.similarity(profile, approximate=True))
+        scores[~keep] = -1.0
         k = min(count, max(self.shortlist, 3 * (offset + limit)))
-        best = np.argpartition(-coarse, k - 1)[:k] if k < len(coarse) else np.flatnonzero(keep)
-        quick = sorted(((self.quick_score(profile, index.targets[i], float(cosine[i])), index.targets[i].id, int(i))
-                        for i in best), key=lambda t: (-t[0], t[1]))
+        if index.reduced is not None and profile.vector is not None and count > PROJECTED_POOL:
+            # the projection only pre-selects: the best PROJECTED_POOL are re-scored with the exact cosine
+            pool = np.argpartition(-scores, PROJECTED_POOL - 1)[:PROJECTED_POOL]
+            exact_scores = coarse(index.vectors[pool] @ profile.vector.astype(np.float32), pool)
+            best = pool[np.argpartition(-exact_scores, k - 1)[:k]] if k < len(pool) else pool
+        elif k < len(scores):
+            best = np.argpartition(-scores, k - 1)[:k]
+        else:
+            best = np.flatnonzero(keep)
+        exact = {int(i): index.cosine(profile, int(i)) for i in best}
+        quick = sorted(((self.quick_score(profile, index.targets[i], exact[i]), i, i) for i in exact),
+                       key=lambda t: (-t[0], t[1]))
         if diversify is None:
             diversify = not filters.isco
-        order = self.diversified([(score, index.targets[i]) for score, _, i in quick]) if diversify else \
-            [index.targets[i] for _, _, i in quick]
+        ranked = self.diversified([(score, i) for score, _, i in quick], index) if diversify else \
+            [i for _, _, i in quick]
         page = []
-        for t in order[offset:offset + limit]:
-            m = self.score(profile, t, float(t.vector @ profile.vector) if t.vector is not None
-                           and profile.vector is not None else 0.0)
+        for i in ranked[offset:offset + limit]:
+            t = index.targets[i]
+            m = self.score(profile, t, exact[i])
             if courses is not None:
                 m.courses = {s.uri: courses.teaching(s.uri, profile, today) for s in m.coverage.essential_missing[:3]}
             m.explanation = explain_vacancy(t.title, t.isco, t.isco_title, m.occupation, m.coverage, m.experience,
@@ -182,15 +199,16 @@ class VacancyRanker:
             page.append(m)
         return RankedVacancies(count, page)
 
-    def diversified(self, scored: list[tuple[float, VacancyTarget]]) -> list[VacancyTarget]:
+    def diversified(self, scored: list[tuple[float, int]], index: VacancyIndex) -> list[int]:
         """Greedy: take the best head of the per-unit-group queues, scores of a unit group
         multiplied by ``decay`` for each vacancy of it already taken beyond ``free_per_unit``.
-        ``scored`` is in score order."""
-        queues: dict[str, deque[tuple[float, VacancyTarget]]] = defaultdict(deque)
+        ``scored``: (score, row) in score order."""
+        queues: dict[str, deque[tuple[float, int]]] = defaultdict(deque)
         for item in scored:
-            queues[item[1].isco or f"none:{item[1].id}"].append(item)
+            t = index.targets[item[1]]
+            queues[t.isco or f"none:{t.id}"].append(item)
         taken: dict[str, int] = defaultdict(int)
-        heap = [(-q[0][0], q[0][1].id, unit) for unit, q in queues.items()]
+        heap = [(-q[0][0], q[0][1], unit) for unit, q in queues.items()]
         heapq.heapify(heap)
         out = []
         while heap:
@@ -200,5 +218,5 @@ class VacancyRanker:
             if queues[unit]:
                 score, nxt = queues[unit][0]
                 penalty = self.decay ** max(0, taken[unit] - self.free_per_unit + 1)
-                heapq.heappush(heap, (-score * penalty, nxt.id, unit))
+                heapq.heappush(heap, (-score * penalty, nxt, unit))
         return out
