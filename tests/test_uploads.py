@@ -307,6 +307,16 @@ def test_demo_spreadsheets_are_queued_once_and_processed(database_url, full_runt
         assert listed["count"] == 23 and all(v["isco"] for v in listed["data"])
         fair = client.get("/v1/job-fairs", headers=h).json()["data"][0]
         assert fair["vacancies"] == 23
+        # the demo returnees are matched against the demo fair, with reasons
+        c = {"X-API-Key": keys["counsellor"]}
+        passports = {p["external_ref"]: p["id"] for p in client.get("/v1/passports", headers=c).json()["data"]}
+        mason = client.get(f"/v1/passports/{passports['DEMO-002']}/matches/vacancies?limit=5", headers=c).json()
+        assert mason["count"] == 23 and mason["data"][0]["isco"][:2] == "71" and mason["data"][0]["explanation"]
+        courses = client.get(f"/v1/passports/{passports['DEMO-002']}/matches/courses", headers=c).json()
+        assert courses["data"] and courses["data"][0]["explanation"]
+        visible = client.get(f"/v1/vacancies/{mason['data'][0]['vacancy_id']}/candidates", headers=h).json()
+        assert passports["DEMO-002"] in {p["passport_id"] for p in visible["data"]}
+        assert passports["DEMO-003"] not in {p["passport_id"] for p in visible["data"]}  # not visible to employers
 
 
 def count_engine(app, sql: str) -> int:

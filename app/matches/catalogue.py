@@ -66,17 +66,23 @@ def course_target(course: Course, skills: list[TargetSkill]) -> CourseTarget:
     )
 
 
+def _skills(session: Session, parent, skill_model, parent_id, where) -> dict[uuid.UUID, list[TargetSkill]]:
+    """The skills of every open record, by record id, in the order stored."""
+    out: dict[uuid.UUID, list[TargetSkill]] = defaultdict(list)
+    for record_id, uri, label, source in session.exec(
+            select(parent_id, skill_model.esco_uri, skill_model.label, skill_model.source)
+            .join(parent, parent.id == parent_id).where(where).order_by(skill_model.id)):
+        out[record_id].append(TargetSkill(uri, label, source))
+    return out
+
+
 def load_catalogue(session: Session, organisation_id: uuid.UUID, runtime: Runtime, version: int) -> Catalogue:
     tx = runtime.require_taxonomies()
     titles = {code: g.title for code, g in tx.isco.items() if g.level == 4}
     model_id = runtime.encoder.model_id if runtime.encoder else None
     dimension = runtime.encoder.dimension if runtime.encoder else 384
     open_vacancy = (Vacancy.organisation_id == organisation_id) & (Vacancy.status == "open")
-    vskills: dict[uuid.UUID, list[TargetSkill]] = defaultdict(list)
-    for vid, uri, label, source in session.exec(
-            select(VacancySkill.vacancy_id, VacancySkill.esco_uri, VacancySkill.label, VacancySkill.source)
-            .join(Vacancy, Vacancy.id == VacancySkill.vacancy_id).where(open_vacancy).order_by(VacancySkill.id)):
-        vskills[vid].append(TargetSkill(uri, label, source))
+    vskills = _skills(session, Vacancy, VacancySkill, VacancySkill.vacancy_id, open_vacancy)
     columns = (Vacancy.id, Vacancy.title, Vacancy.employer, Vacancy.isco, Vacancy.isco_probability, Vacancy.document,
                Vacancy.country, Vacancy.region, Vacancy.city, Vacancy.employment_type, Vacancy.pay_min, Vacancy.pay_max,
                Vacancy.pay_currency, Vacancy.pay_period, Vacancy.job_fair_id, Vacancy.expires_on, Vacancy.embedding,
@@ -84,11 +90,7 @@ def load_catalogue(session: Session, organisation_id: uuid.UUID, runtime: Runtim
     vacancies = [vacancy_target(row, vskills.get(row.id, []), titles, model_id, dimension)
                  for row in session.exec(select(*columns).where(open_vacancy).order_by(Vacancy.created_at, Vacancy.id))]
     open_course = (Course.organisation_id == organisation_id) & (Course.status == "open")
-    cskills: dict[uuid.UUID, list[TargetSkill]] = defaultdict(list)
-    for cid, uri, label, source in session.exec(
-            select(CourseSkill.course_id, CourseSkill.esco_uri, CourseSkill.label, CourseSkill.source)
-            .join(Course, Course.id == CourseSkill.course_id).where(open_course).order_by(CourseSkill.id)):
-        cskills[cid].append(TargetSkill(uri, label, source))
+    cskills = _skills(session, Course, CourseSkill, CourseSkill.course_id, open_course)
     courses = [course_target(c, cskills.get(c.id, [])) for c in session.exec(select(Course).where(open_course)
                                                                                .order_by(Course.created_at, Course.id))]
     return Catalogue(version, model_id, VacancyIndex(vacancies, dimension), CourseIndex(courses))
