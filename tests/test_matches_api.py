@@ -119,6 +119,13 @@ def test_vacancy_matches_carry_every_part_and_read_aloud(client, tenant):
     doha = next(m for m in body["data"] if m["vacancy_id"] == ids["V-MASON-DOHA"])
     assert doha["requirements"]["certificates"] == [{"name": "NVQ Level 3 Mason", "held": None}]
     assert doha["place"] == "abroad" and doha["score"] < top["score"]
+    # a qualification held before migrating counts: the NVQ the Doha vacancy asks for
+    before = copy.deepcopy(MASON)
+    before["external_ref"] = "P-MASON-NVQ"
+    before["before_migration"] = {"occupation": "mason", "qualifications": ["NVQ Level 3 Mason (2012)"], "months": 30}
+    other = _passport(client, tenant, before)
+    with_nvq = client.get(f"/v1/passports/{other}/matches/vacancies?pathway=re_migration", headers=tenant.headers()).json()
+    assert with_nvq["data"][0]["requirements"]["certificates"] == [{"name": "NVQ Level 3 Mason", "held": "NVQ Level 3 Mason (2012)"}]
     dev = next(m for m in body["data"] if m["vacancy_id"] == ids["V-DEV"])
     assert dev["rank"] == 6 and dev["occupation"]["relation"] is None
     # filters

@@ -93,6 +93,9 @@ def build_profile(session: Session, passport: Passport, runtime: Runtime, skills
         if not framework and (found := read_certificate(c["title"])):
             framework, level = found[0], level or found[1]
         certificates.append(HeldCertificate(c["title"], framework, level, c.get("isco"), bool(c.get("verified"))))
+    for q in (doc.get("before_migration") or {}).get("qualifications", []):  # held before leaving, in words
+        found = read_certificate(q)
+        certificates.append(HeldCertificate(q, found[0] if found else None, found[1] if found else None, None, False))
     completed = [e["isced"] for e in doc.get("education", []) if e.get("completed", True)]
     person = doc.get("person", {})
     prefs = doc.get("preferences", {})
