@@ -17,6 +17,7 @@ from app.jobfairs.router import router as jobfairs_router
 from app.matches.router import router as matches_router
 from app.occupations.router import router as occupations_router
 from app.passports.router import router as passports_router
+from app.rpl.router import router as rpl_router
 from app.runtime import Runtime
 from app.settings import Settings, get_settings
 from app.system.router import router as system_router
@@ -87,4 +88,5 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(courses_router)
     app.include_router(uploads_router)
     app.include_router(matches_router)
+    app.include_router(rpl_router)
     return app

@@ -1,8 +1,9 @@
 """Classification data for returnmatch: ISCO-08 (structure, definitions, ILO index of
 occupational titles), the ESCO v1.1.1 occupations, skills and their relations, ISCED 2011,
-ISIC Rev.4 and the ISCO-88 labels of the ILO return-migration questionnaire.
+ISIC Rev.4 and the ISCO-88 labels of the ILO return-migration questionnaire; the RPL rule sets
+(``rpl.py``, ``data/rpl/``).
 
-Standard library only; never imports ``app`` or ``matching``.
+Standard library only (the RPL rule models use pydantic); never imports ``app`` or ``matching``.
 """
 
 from taxonomies.classifications import IscedLevel, IsicSection, QuestionnaireOccupation

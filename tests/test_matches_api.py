@@ -42,6 +42,9 @@ COURSES = [
      "skills_taught": ["tend to elderly people", "assist with personal hygiene", "apply first response"],
      "target_isco": ["5322"], "country": "LK", "region": "North Western", "cost": 0, "schedule": ["weekday"],
      "childcare": True},
+    {"external_id": "C-RPL", "title": "RPL Assessment — Mason NVQ Level 3", "kind": "rpl_assessment",
+     "provider": "VTA Kurunegala", "target_isco": ["7112"], "framework": "NVQ", "framework_level": "3",
+     "country": "LK", "region": "North Western", "cost": 0, "schedule": ["weekend"]},
     {"external_id": "C-SIYB", "title": "Start and Improve Your Business", "kind": "entrepreneurship",
      "provider": "ILO SIYB trainers", "country": "LK", "region": "North Western", "cost": 0, "schedule": ["evening"]},
 ]
@@ -292,3 +295,29 @@ def test_equity_report_by_sex_with_small_cells_suppressed(client, tenant):
     assert women["passports"] == 5 and women["before_migration_care"] == 5 and women["before_migration_care_share"] == 1.0
     assert 0 <= women["top10_all_care"] <= 5
     assert rows["male"]["suppressed"] is True and rows["male"]["passports"] is None
+
+
+def test_a_missing_certificate_shows_the_rpl_route_and_rpl_courses_rise(client, tenant):
+    ids = _catalogue(client, tenant)
+    pid = _passport(client, tenant, MASON)
+    data = client.get(f"/v1/passports/{pid}/matches/vacancies", headers=tenant.headers()).json()["data"]
+    doha = next(m for m in data if m["vacancy_id"] == ids["V-MASON-DOHA"])
+    route = doha["rpl_routes"][0]
+    assert route["certificate"] == "NVQ Level 3 Mason" and route["scheme_id"] == "lk-nvq-rpl" and route["level"] == "3"
+    assert route["decision"] == "eligible_pending_evidence" and "employer_certificate" in route["missing_evidence"]
+    assert route["where_to_apply"] and "recognition of prior learning" in doha["explanation"]
+    kur = next(m for m in data if m["vacancy_id"] == ids["V-MASON-KUR"])
+    assert kur["rpl_routes"] == []  # nothing asked
+    courses = client.get(f"/v1/passports/{pid}/matches/courses", headers=tenant.headers()).json()["data"]
+    assert courses[0]["course_id"] == ids["C-RPL"] and "RPL pre-screen" in courses[0]["explanation"]
+    # the passport's own pre-screen: every Sri Lankan scheme level for the unit groups it supports
+    r = client.get(f"/v1/passports/{pid}/rpl", headers=tenant.headers())
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["country"] == "LK" and body["schemes"] == ["lk-nvq-rpl"]
+    mason = next(g for g in body["data"] if g["isco"] == "7112")
+    decisions = {a["level"]: a["decision"] for a in mason["assessments"]}
+    assert decisions["3"] == decisions["4"] == "eligible_pending_evidence" and decisions["1"] == "insufficient_data"
+    four = next(a for a in mason["assessments"] if a["level"] == "4")
+    assert four["months_counted"] == 72 and four["months_required"] == 48 and four["bring"]
+    assert client.get("/v1/passports/00000000-0000-0000-0000-000000000000/rpl", headers=tenant.headers()).status_code == 404

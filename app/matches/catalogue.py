@@ -20,7 +20,12 @@ from app.auth.models import Organisation
 from app.courses.models import Course, CourseSkill
 from app.runtime import Runtime
 from app.vacancies.models import Vacancy, VacancySkill
-from matching.ranking.catalogue import CertificateNeed, TargetSkill, VacancyIndex, VacancyTarget
+from matching.ranking.catalogue import (
+    CertificateNeed,
+    TargetSkill,
+    VacancyIndex,
+    VacancyTarget,
+)
 from matching.ranking.courses import CourseIndex, CourseTarget
 
 

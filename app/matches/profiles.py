@@ -18,7 +18,13 @@ from app.runtime import Runtime
 from matching.ranking.certificates import read_certificate
 from matching.ranking.occupation_skills import OccupationSkills
 from matching.ranking.profile import (
-    HeldCertificate, HeldOccupation, Place, Profile, ScheduleNeeds, ShownSkill, with_implied_skills,
+    HeldCertificate,
+    HeldOccupation,
+    Place,
+    Profile,
+    ScheduleNeeds,
+    ShownSkill,
+    with_implied_skills,
 )
 
 WANTED_STRENGTH = 1.0  # a wish fits its occupation in full; it adds no months of experience

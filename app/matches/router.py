@@ -17,12 +17,22 @@ from app.fields import Country, Currency, IscoUnit
 from app.matches import service
 from app.matches.catalogue import vacancy_target
 from app.matches.schemas import (
-    CandidateOccupation, CandidateOut, Candidates, CandidateSkill, CourseMatches, EquityReport, EquityRow, GapSkill,
-    Gaps, GapTarget, VacancyMatches,
+    CandidateOccupation,
+    CandidateOut,
+    Candidates,
+    CandidateSkill,
+    CourseMatches,
+    EquityReport,
+    EquityRow,
+    Gaps,
+    GapSkill,
+    GapTarget,
+    VacancyMatches,
 )
 from app.passports.models import Passport, PassportOccupation
 from app.passports.schemas import Pathway
 from app.passports.service import BEFORE_MIGRATION, consented
+from app.rpl.service import rpl_ready_groups
 from app.tenancy import get_owned
 from app.timeutil import utcnow
 from app.vacancies.models import Vacancy, VacancySkill
@@ -30,7 +40,12 @@ from app.vacancies.schemas import EmploymentType
 from matching.ranking.catalogue import TargetSkill, VacancyFilters
 from matching.ranking.courses import rank_courses
 from matching.ranking.explain import explain_vacancy
-from matching.ranking.gaps import gap_weights, occupation_needs, skill_gap, vacancy_needs
+from matching.ranking.gaps import (
+    gap_weights,
+    occupation_needs,
+    skill_gap,
+    vacancy_needs,
+)
 
 router = APIRouter(tags=["matching"])
 MatchKey = Annotated[ApiKey, Depends(require_roles(Role.portal, Role.counsellor, Role.admin))]
@@ -75,12 +90,16 @@ def match_vacancies(
     today = utcnow().date()
     ranked = eng.ranker.rank(profile, cat.vacancies, filters, today, offset=offset, limit=limit, courses=cat.courses,
                              diversify=diversify)
+    data = [service.vacancy_out(offset + n, m) for n, m in enumerate(ranked.matches, start=1)]
+    if any(m.qualifications.certificates_missing for m in ranked.matches):
+        groups = service.supported_groups(session, passport, runtime)
+        for out, m in zip(data, ranked.matches):
+            service.add_rpl_routes(out, m, passport, groups, today)
     record(session, key, "match_vacancies", "passport", passport.id, purpose)
     session.commit()
     return VacancyMatches(passport_id=passport.id, count=ranked.count, offset=offset, limit=limit,
                           weights=eng.ranker.weights.as_dict(),
-                          diversified=diversify if diversify is not None else not isco,
-                          data=[service.vacancy_out(offset + n, m) for n, m in enumerate(ranked.matches, start=1)])
+                          diversified=diversify if diversify is not None else not isco, data=data)
 
 
 @router.get("/v1/passports/{passport_id}/matches/courses", response_model=CourseMatches,
@@ -100,7 +119,9 @@ def match_courses(
                                        limit=service.VACANCIES_IN_VIEW).matches if m.score >= service.VACANCY_IN_VIEW_SCORE]
     weights = gap_weights(profile, eng.skills, view, [m.target for m in best])
     codes = list(dict.fromkeys([code for code, _ in view] + [m.target.isco for m in best if m.target.isco]))
-    ranked = rank_courses(profile, cat.courses, weights, codes, today, kind=kind, country=country, free_only=free_only)
+    ready = rpl_ready_groups(passport, service.supported_groups(session, passport, runtime), today)
+    ranked = rank_courses(profile, cat.courses, weights, codes, today, kind=kind, country=country, free_only=free_only,
+                          rpl_ready=ready)
     record(session, key, "match_courses", "passport", passport.id, purpose)
     session.commit()
     top_gaps = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:20]

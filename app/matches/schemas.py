@@ -66,6 +66,18 @@ class Pay(BaseModel):
     period: str | None
 
 
+class RplRoute(BaseModel):
+    """How to get a certificate the vacancy asks for through recognition of prior learning."""
+
+    certificate: str
+    scheme_id: str
+    scheme: str
+    level: str
+    decision: str = Field(description="eligible or eligible_pending_evidence (the pre-screen, not a certification)")
+    missing_evidence: list[str]
+    where_to_apply: list[str]
+
+
 class VacancyMatchOut(BaseModel):
     rank: int
     vacancy_id: uuid.UUID
@@ -91,6 +103,7 @@ class VacancyMatchOut(BaseModel):
     preference: str = Field(description="wanted, close to one wanted, not one wanted, or none stated")
     explanation: str = Field(description="Plain words a counsellor can read aloud")
     reasons: list[str] = Field(description="The explanation, one sentence each")
+    rpl_routes: list[RplRoute] = Field(default_factory=list, description="For certificates asked and not held")
 
 
 class VacancyMatches(BaseModel):

@@ -13,11 +13,21 @@ from app.errors import Problem
 from app.matches.catalogue import CatalogueCache
 from app.matches.profiles import build_profile
 from app.matches.schemas import (
-    CertificatePart, CourseMatchOut, CourseRef, MissingSkill, OccupationPart, Pay, RequirementsPart, SkillEvidence,
-    SkillsPart, VacancyMatchOut,
+    CertificatePart,
+    CourseMatchOut,
+    CourseRef,
+    MissingSkill,
+    OccupationPart,
+    Pay,
+    RequirementsPart,
+    RplRoute,
+    SkillEvidence,
+    SkillsPart,
+    VacancyMatchOut,
 )
 from app.passports import service as passports
 from app.passports.models import Passport
+from app.rpl.service import certificate_routes
 from app.runtime import Runtime
 from matching.ranking.components import SkillMatch
 from matching.ranking.courses import CourseMatch, CourseTarget
@@ -132,3 +142,36 @@ def in_view(profile: Profile) -> list[tuple[str, float]]:
     for o in held[:HELD_IN_VIEW]:
         view.setdefault(o.isco, HELD_WEIGHT)
     return list(view.items())
+
+
+def supported_groups(session: Session, passport: Passport, runtime: Runtime) -> list[dict]:
+    from sqlmodel import select
+
+    from app.passports.models import OccupationOverride, PassportOccupation
+
+    rows = list(session.exec(select(PassportOccupation).where(PassportOccupation.passport_id == passport.id)))
+    overrides = list(session.exec(select(OccupationOverride).where(OccupationOverride.passport_id == passport.id)))
+    return passports.supported_occupations(passport, rows, overrides, runtime.require_taxonomies())
+
+
+def add_rpl_routes(out: VacancyMatchOut, m: VacancyMatch, passport: Passport, groups: list[dict], today: date) -> None:
+    """For each certificate the vacancy asks and the passport lacks: the RPL route when the
+    pre-screen says eligible or pending evidence, with a sentence for the explanation."""
+    needs = {c.name: c for c in m.target.certificates}
+    for missing_cert in m.qualifications.certificates_missing:
+        need = needs.get(missing_cert.name)
+        if need is None:
+            continue
+        for scheme, a in certificate_routes(passport, groups, m.target.isco, need.framework, need.level, today):
+            places = [p.name for p in scheme.where_to_apply]
+            out.rpl_routes.append(RplRoute(certificate=need.name, scheme_id=scheme.id, scheme=scheme.name, level=a.level,
+                                           decision=a.decision, missing_evidence=a.missing_evidence,
+                                           where_to_apply=places))
+            pending = f" (bring: {', '.join(a.missing_evidence)})" if a.missing_evidence else ""
+            where = f" Apply at {places[0]}." if places else ""
+            sentence = (f"Your experience may qualify you for {need.name} through recognition of prior learning: "
+                        f"the pre-screen for {scheme.name} level {a.level} says {a.decision.replace('_', ' ')}"
+                        f"{pending}.{where}")
+            out.reasons.append(sentence)
+            out.explanation = " ".join(out.reasons)
+            break

@@ -10,14 +10,16 @@ them. A course's score is
   + 0.10 × schedule (a session time the returnee can attend; childcare counts for carers)
   + 0.05 × cost (free 1.0, else lower is better within the list)
 
-For a returnee on the self-employment pathway, entrepreneurship and financial-literacy courses
+RPL assessment and assessment-preparation courses for a unit group whose RPL pre-screen is
+eligible or pending evidence count the same way (closing gaps and fitting in full, raised by a
+tenth). For a returnee on the self-employment pathway, entrepreneurship and financial-literacy courses
 count as closing gaps and fitting the occupation in full, and their score is raised by a tenth;
 on the training pathway every course's score is raised by a tenth (scores stay at most 1).
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,6 +28,7 @@ from matching.ranking.components import hierarchy_fit, place_fit
 from matching.ranking.profile import Profile
 
 SELF_EMPLOYMENT_KINDS = frozenset({"entrepreneurship", "financial_literacy"})
+RPL_KINDS = frozenset({"rpl_assessment", "assessment_preparation"})
 WEIGHTS = {"gaps": 0.55, "occupation": 0.15, "place": 0.15, "schedule": 0.10, "cost": 0.05}
 
 
@@ -114,10 +117,12 @@ class CourseMatch:
 
 def rank_courses(profile: Profile, index: CourseIndex, gap_weights: Mapping[str, float], in_view: Sequence[str],
                  today: date, *, kind: str | None = None, country: str | None = None,
-                 free_only: bool = False) -> list[CourseMatch]:
+                 free_only: bool = False, rpl_ready: Collection[str] = ()) -> list[CourseMatch]:
     """Every running course that closes a gap, targets an occupation in view (or a neighbour in
     its minor group), or suits the chosen pathway, ranked. ``gap_weights``: ESCO URI → weight;
-    ``in_view``: the unit groups the gaps came from (wanted, held, of the best vacancies)."""
+    ``in_view``: the unit groups the gaps came from (wanted, held, of the best vacancies);
+    ``rpl_ready``: unit groups whose RPL pre-screen is eligible or pending evidence — their RPL
+    assessment and assessment-preparation courses count like closing every gap."""
     self_employed = "self_employment" in profile.pathways
     candidates: set[int] = set()
     for uri in gap_weights:
@@ -127,6 +132,8 @@ def rank_courses(profile: Profile, index: CourseIndex, gap_weights: Mapping[str,
     if self_employed:
         for k in SELF_EMPLOYMENT_KINDS:
             candidates.update(index.by_kind.get(k, ()))
+    for code in rpl_ready:
+        candidates.update(i for i in index.by_minor.get(code[:3], ()) if index.targets[i].kind in RPL_KINDS)
     if "training" in profile.pathways:
         candidates.update(range(len(index.targets)))
     chosen = []
@@ -147,8 +154,9 @@ def rank_courses(profile: Profile, index: CourseIndex, gap_weights: Mapping[str,
     for c in chosen:
         gap = raw_gap[c.id] / best_gap
         business = self_employed and c.kind in SELF_EMPLOYMENT_KINDS
+        rpl = c.kind in RPL_KINDS and any(code in rpl_ready for code in c.target_isco)
         occupation, targets_in_view = (1.0 if business else 0.0), []
-        if business:
+        if business or rpl:
             gap = 1.0
         for code in c.target_isco:
             for view in in_view:
@@ -162,18 +170,21 @@ def rank_courses(profile: Profile, index: CourseIndex, gap_weights: Mapping[str,
         cost = 1.0 if not c.cost else round(1.0 - 0.8 * c.cost / top_cost, 4)
         parts = {"gaps": round(gap, 4), "occupation": occupation, "place": place.score, "schedule": schedule, "cost": cost}
         score = sum(WEIGHTS[k] * v for k, v in parts.items())
-        if business or "training" in profile.pathways:
+        if business or rpl or "training" in profile.pathways:
             score = min(1.0, score * 1.1)
         out.append(CourseMatch(c, round(score, 4), parts, closing[c.id], tuple(targets_in_view), place.reason,
-                               _explain(c, closing[c.id], place.reason, schedule, self_employed)))
+                               _explain(c, closing[c.id], place.reason, schedule, self_employed, rpl)))
     out.sort(key=lambda m: (-m.score, m.course.title, m.course.id))
     return out
 
 
 def _explain(course: CourseTarget, closes: Sequence[TargetSkill], place: str, schedule: float,
-             self_employed: bool) -> str:
+             self_employed: bool, rpl: bool = False) -> str:
     parts = []
-    if closes:
+    if rpl:
+        parts.append("Your experience passes the RPL pre-screen for this occupation: this course leads to the "
+                     "certificate.")
+    elif closes:
         labels = ", ".join(s.label for s in closes[:4])
         more = f" and {len(closes) - 4} more" if len(closes) > 4 else ""
         parts.append(f"Teaches {labels}{more}, which you are missing.")
