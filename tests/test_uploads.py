@@ -317,6 +317,10 @@ def test_demo_spreadsheets_are_queued_once_and_processed(database_url, full_runt
         visible = client.get(f"/v1/vacancies/{mason['data'][0]['vacancy_id']}/candidates", headers=h).json()
         assert passports["DEMO-002"] in {p["passport_id"] for p in visible["data"]}
         assert passports["DEMO-003"] not in {p["passport_id"] for p in visible["data"]}  # not visible to employers
+        rpl = client.get(f"/v1/passports/{passports['DEMO-002']}/rpl", headers=c).json()
+        mason = next(g for g in rpl["data"] if g["isco"] == "7112")
+        assert rpl["schemes"] == ["lk-nvq-rpl"] and mason["months"] == 72
+        assert next(a for a in mason["assessments"] if a["level"] == "4")["decision"] == "eligible"
 
 
 def count_engine(app, sql: str) -> int:
