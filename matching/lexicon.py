@@ -6,16 +6,18 @@ from character n-gram TF-IDF (robust to typos and word order), rescored with rap
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz
+from sparse_dot_topn import sp_matmul_topn
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching.text import normalise
 
-_CHUNK = 128
+_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,16 +73,15 @@ class Lexicon:
         return found
 
     def nearest(self, keys: Sequence[str], k: int = 100) -> list[list[tuple[int, float]]]:
-        """For each query key, the ``k`` nearest lexicon keys by character n-gram cosine."""
+        """For each query key, the ``k`` nearest lexicon keys by character n-gram cosine, best
+        first (``sparse_dot_topn`` keeps only each row's top ``k`` while it multiplies)."""
+        if not keys:
+            return []
+        threads = _THREADS if len(keys) >= 64 else 1  # a thread pool costs more than a few rows
+        cosine = sp_matmul_topn(self._vectorizer.transform(keys), self._postings, top_n=k, sort=True,
+                                n_threads=threads)
         out = []
-        for lo in range(0, len(keys), _CHUNK):  # the product is dense-ish: keep it small
-            cosine = (self._vectorizer.transform(keys[lo:lo + _CHUNK]) @ self._postings).tocsr()
-            for row in range(cosine.shape[0]):
-                start, end = cosine.indptr[row], cosine.indptr[row + 1]
-                idx, val = cosine.indices[start:end], cosine.data[start:end]
-                if len(idx) > k:
-                    top = np.argpartition(-val, k)[:k]
-                    idx, val = idx[top], val[top]
-                order = np.argsort(-val, kind="stable")
-                out.append([(int(idx[j]), float(val[j])) for j in order])
+        for row in range(cosine.shape[0]):
+            start, end = cosine.indptr[row], cosine.indptr[row + 1]
+            out.append(list(zip(cosine.indices[start:end].tolist(), cosine.data[start:end].astype(float).tolist())))
         return out

@@ -137,6 +137,9 @@ class UploadWorker:
             try:
                 busy = self.step()
             except Exception:  # logged; the job's lease runs out and another round retries it
+                if self.stop_event.is_set():  # the service is shutting down under it: not an error
+                    log.info("upload worker stopped during a round; the job's lease runs out and it is resumed")
+                    break
                 log.exception("upload worker round failed")
                 busy = False
             if not busy:
