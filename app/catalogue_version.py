@@ -1,6 +1,11 @@
 """An organisation's catalogue version: raised in the same transaction as any change to its
 vacancies or courses, so that every worker's in-memory matching index can tell, with one
-indexed read, that it must reload (``app/matches/catalogue.py``)."""
+indexed read, that it must reload (``app/matches/catalogue.py``).
+
+The version is raised at the start of the flush, before the vacancy and course rows are
+written: every writer of an organisation's catalogue takes the organisation row first, so
+concurrent writers (an upload chunk and an API edit) queue in one order and cannot deadlock.
+"""
 from __future__ import annotations
 
 from sqlalchemy import event, update
@@ -9,22 +14,15 @@ from sqlalchemy.orm import Session
 from app.auth.models import Organisation
 
 CATALOGUE_TABLES = frozenset({"vacancy", "course"})
-_KEY = "catalogue_changed"
 
 
 @event.listens_for(Session, "before_flush")
-def _collect(session: Session, _context, _instances) -> None:
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if getattr(obj, "__tablename__", None) in CATALOGUE_TABLES:
-            session.info.setdefault(_KEY, set()).add(obj.organisation_id)
-
-
-@event.listens_for(Session, "after_flush")
-def _bump(session: Session, _context) -> None:
-    changed = session.info.pop(_KEY, None)
+def _bump(session: Session, _context, _instances) -> None:
+    changed = {obj.organisation_id for obj in (*session.new, *session.dirty, *session.deleted)
+               if getattr(obj, "__tablename__", None) in CATALOGUE_TABLES}
     if changed:
-        session.execute(
+        # on the session's connection, not session.execute: no autoflush inside a flush
+        session.connection().execute(
             update(Organisation).where(Organisation.id.in_(changed))
             .values(catalogue_version=Organisation.catalogue_version + 1)
-            .execution_options(synchronize_session=False)
         )
