@@ -73,13 +73,7 @@ def ready_profile(session: Session, passport: Passport, runtime: Runtime, eng: E
                       f"(consent.{purpose}.granted = true) before matching.",
                       errors=[{"loc": ["body", "consent", purpose], "field": f"consent.{purpose}",
                                "msg": "not granted", "type": "consent"}])
-    if passport.coding_status == "pending":
-        if runtime.coder is None:
-            raise Problem(503, "not_ready", "The occupation coder is still loading; retry in a few seconds.",
-                          headers={"Retry-After": "10"})
-        passports.code_passport(session, passport, runtime)
-        session.add(passport)
-        session.commit()
+    passports.require_coded(session, passport, runtime)
     return build_profile(session, passport, runtime, eng.skills)
 
 
@@ -145,13 +139,7 @@ def in_view(profile: Profile) -> list[tuple[str, float]]:
 
 
 def supported_groups(session: Session, passport: Passport, runtime: Runtime) -> list[dict]:
-    from sqlmodel import select
-
-    from app.passports.models import OccupationOverride, PassportOccupation
-
-    rows = list(session.exec(select(PassportOccupation).where(PassportOccupation.passport_id == passport.id)))
-    overrides = list(session.exec(select(OccupationOverride).where(OccupationOverride.passport_id == passport.id)))
-    return passports.supported_occupations(passport, rows, overrides, runtime.require_taxonomies())
+    return passports.supported_groups(session, passport, runtime.require_taxonomies())
 
 
 def add_rpl_routes(out: VacancyMatchOut, m: VacancyMatch, passport: Passport, groups: list[dict], today: date) -> None:

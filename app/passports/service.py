@@ -12,6 +12,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from app.auth.models import ApiKey
+from app.errors import Problem
 from app.passports.models import OccupationOverride, Passport, PassportOccupation, PassportSkill
 from app.passports.schemas import Experience, PassportBody
 from app.runtime import Runtime
@@ -196,6 +197,18 @@ def _mean_vector(vectors: list, months: list[int]) -> bytes | None:
     return (mean / norm).astype("<f4").tobytes() if norm > 0 else None
 
 
+def require_coded(session: Session, passport: Passport, runtime: Runtime) -> None:
+    """Code a passport saved while the coder was loading; 503 while it still is."""
+    if passport.coding_status != "pending":
+        return
+    if runtime.coder is None:
+        raise Problem(503, "not_ready", "The occupation coder is still loading; retry in a few seconds.",
+                      headers={"Retry-After": "10"})
+    code_passport(session, passport, runtime)
+    session.add(passport)
+    session.commit()
+
+
 # ---- what a passport supports ------------------------------------------------------------------
 def evidence_strength(evidence: list[dict[str, Any]]) -> str:
     """verified (a verified document), documented (a document, not yet verified),
@@ -272,6 +285,13 @@ def supported_occupations(passport: Passport, rows: list[PassportOccupation], ov
         g["confidence"] = max(g["confidence"], 1.0 if before.get("isco") else by_experience[BEFORE_MIGRATION][0].probability)
         g["sources"].append(BEFORE_MIGRATION)
     return sorted(groups.values(), key=lambda g: (-g["months_total"], -g["confidence"], g["isco"]))
+
+
+def supported_groups(session: Session, passport: Passport, tx) -> list[dict[str, Any]]:
+    """``supported_occupations`` with the passport's coded rows and overrides read here."""
+    rows = list(session.exec(select(PassportOccupation).where(PassportOccupation.passport_id == passport.id)))
+    overrides = list(session.exec(select(OccupationOverride).where(OccupationOverride.passport_id == passport.id)))
+    return supported_occupations(passport, rows, overrides, tx)
 
 
 # ---- erasure -----------------------------------------------------------------------------------

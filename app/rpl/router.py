@@ -6,14 +6,13 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
-from sqlmodel import select
 
 from app.audit.log import Purpose, purpose_header, record
 from app.auth.models import ApiKey, Role
 from app.deps import AnyKey, RuntimeDep, SessionDep, require_roles
 from app.errors import Problem
 from app.passports import service as passports
-from app.passports.models import OccupationOverride, Passport, PassportOccupation
+from app.passports.models import Passport
 from app.rpl import service
 from app.rpl.schemas import (
     AssessIn,
@@ -72,17 +71,8 @@ def assess_posted(body: AssessIn, key: AnyKey) -> AssessmentOut:
 def passport_rpl(passport_id: Annotated[uuid.UUID, Path(description="The passport id")], key: PassportKey,
                  session: SessionDep, runtime: RuntimeDep, purpose: PurposeDep) -> PassportRpl:
     passport = get_owned(session, Passport, passport_id, key.organisation_id)
-    if passport.coding_status == "pending":
-        if runtime.coder is None:
-            raise Problem(503, "not_ready", "The occupation coder is still loading; retry in a few seconds.",
-                          headers={"Retry-After": "10"})
-        passports.code_passport(session, passport, runtime)
-        session.add(passport)
-        session.commit()
-    tx = runtime.require_taxonomies()
-    rows = list(session.exec(select(PassportOccupation).where(PassportOccupation.passport_id == passport.id)))
-    overrides = list(session.exec(select(OccupationOverride).where(OccupationOverride.passport_id == passport.id)))
-    groups = passports.supported_occupations(passport, rows, overrides, tx)
+    passports.require_coded(session, passport, runtime)
+    groups = passports.supported_groups(session, passport, runtime.require_taxonomies())
     today = utcnow().date()
     schemes = [s for s in load_schemes().values() if s.country == passport.country]
     data = []
