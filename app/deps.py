@@ -9,6 +9,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 from sqlmodel import Session
 
+from app.audit.log import Purpose, purpose_header
 from app.auth.keys import authenticate
 from app.auth.models import ApiKey, Role
 from app.errors import Problem
@@ -76,3 +77,5 @@ ALL_ROLES = tuple(Role)
 AdminKey = Annotated[ApiKey, Depends(require_roles(Role.admin))]
 AnyKey = Annotated[ApiKey, Depends(require_roles(*ALL_ROLES))]
 CatalogueKey = Annotated[ApiKey, Depends(require_roles(Role.fair_organiser, Role.portal, Role.admin))]
+PassportKey = Annotated[ApiKey, Depends(require_roles(Role.portal, Role.counsellor, Role.admin))]
+PurposeDep = Annotated[Purpose | None, Depends(purpose_header)]

@@ -7,7 +7,7 @@ catalogue, each passport's candidates graded 0–3 by hand) is loaded through th
 temporary SQLite database, so vacancies and passports are coded exactly as in production. For
 each passport: nDCG@10 of the ranker (``GET /v1/passports/{id}/matches/vacancies``, defaults),
 of an **embedding-only** baseline (the same passport and vacancy embeddings, cosine order) and of
-an **ISCO-only** baseline (occupation fit through the ISCO hierarchy, ties in catalogue order).
+an **ISCO-only** baseline (occupation fit through the ISCO hierarchy, ties in the judged set's vacancy order, so the baseline is the same on every run).
 Means overall and by the passport's sex (which the ranker never sees).
 """
 from __future__ import annotations
@@ -28,8 +28,8 @@ from app.auth.keys import create_organisation, issue_key
 from app.auth.models import Role
 from app.db import migrate
 from app.main import create_app
-from app.matches.profiles import build_profile
 from app.matches.service import engine as matching_engine
+from app.matches.service import ready_profile
 from app.passports.models import Passport
 from app.runtime import Runtime
 from app.settings import PROJECT_ROOT, Settings
@@ -77,14 +77,15 @@ def evaluate(client: TestClient, key: str, judged: dict) -> dict:
         organisation_id = session.get(Passport, passports[next(iter(passports))]).organisation_id
         catalogue = eng.cache.get(session, organisation_id, runtime)
         index = catalogue.vacancies
-        order = np.arange(len(index))
+        listed = {ext: n for n, ext in enumerate(v["external_id"] for v in judged["vacancies"])}
+        order = np.array([listed[by_id[t.id]] for t in index.targets])
         for entry in judged["passports"]:
             ref = entry["passport"]["external_ref"]
             grades = entry["grades"]
             r = client.get(f"/v1/passports/{passports[ref]}/matches/vacancies?limit={K}", headers={"X-API-Key": key})
             assert r.status_code == 200, r.text
             ranked = [by_id[m["vacancy_id"]] for m in r.json()["data"]]
-            profile = build_profile(session, session.get(Passport, passports[ref]), runtime, eng.skills)
+            profile, _ = ready_profile(session, session.get(Passport, passports[ref]), runtime, eng)
             cosine = index.similarity(profile)
             embedding = [by_id[index.targets[i].id] for i in np.argsort(-cosine, kind="stable")[:K]]
             fit = index.by_unit(lambda code: occupation_fit(profile, code).score)

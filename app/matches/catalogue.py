@@ -59,6 +59,15 @@ def vacancy_target(row, skills: list[TargetSkill], isco_titles, model_id: str | 
     )
 
 
+def target_of(session: Session, row: Vacancy, runtime: Runtime) -> VacancyTarget:
+    """One vacancy as the ranker sees it, read from its row (open or not)."""
+    tx = runtime.require_taxonomies()
+    skills = _skills(session, Vacancy, VacancySkill, VacancySkill.vacancy_id, Vacancy.id == row.id).get(row.id, [])
+    return vacancy_target(row, skills, {row.isco: tx.isco[row.isco].title} if row.isco else {},
+                          runtime.encoder.model_id if runtime.encoder else None,
+                          runtime.encoder.dimension if runtime.encoder else 0)
+
+
 def course_target(course: Course, skills: list[TargetSkill]) -> CourseTarget:
     doc = course.document
     return CourseTarget(

@@ -18,13 +18,7 @@ from app.runtime import Runtime
 from matching.ranking.certificates import read_certificate
 from matching.ranking.occupation_skills import OccupationSkills
 from matching.ranking.profile import (
-    HeldCertificate,
-    HeldOccupation,
-    Place,
-    Profile,
-    ScheduleNeeds,
-    ShownSkill,
-    with_implied_skills,
+    HeldCertificate, HeldOccupation, Place, Profile, ScheduleNeeds, ShownSkill, with_implied_skills,
 )
 
 WANTED_STRENGTH = 1.0  # a wish fits its occupation in full; it adds no months of experience
@@ -54,14 +48,13 @@ def _skill_evidence(skill: PassportSkill, titles: dict[str, str]) -> str:
     return f"{field} of “{where}”: “{skill.words}”" if where else f"“{skill.words}”"
 
 
-def build_profile(session: Session, passport: Passport, runtime: Runtime, skills_of: OccupationSkills) -> Profile:
+def build_profile(session: Session, passport: Passport, runtime: Runtime, skills_of: OccupationSkills,
+                  groups: list[dict[str, Any]]) -> Profile:
+    """``groups``: the unit groups the passport supports (``passports.service.supported_groups``)."""
     tx = runtime.require_taxonomies()
     doc = passport.document
-    rows = list(session.exec(select(PassportOccupation).where(PassportOccupation.passport_id == passport.id)))
-    overrides = list(session.exec(select(service.OccupationOverride)
-                                  .where(service.OccupationOverride.passport_id == passport.id)))
     occupations = []
-    for g in service.supported_occupations(passport, rows, overrides, tx):
+    for g in groups:
         source = "before_migration" if g["sources"] == [service.BEFORE_MIGRATION] else "experience"
         occupations.append(HeldOccupation(
             g["isco"], g["title"], g["months_total"], strength(g["months_total"], g["confidence"]), source,
@@ -72,7 +65,8 @@ def build_profile(session: Session, passport: Passport, runtime: Runtime, skills
     held = {o.isco for o in occupations}
     wanted: list[str] = []
     words = [w for w in doc.get("preferences", {}).get("occupations", [])]
-    coded_wishes = {r.experience_id: r for r in rows if r.experience_id.startswith(service.PREFERENCE)}
+    coded_wishes = {r.experience_id: r for r in session.exec(select(PassportOccupation).where(
+        PassportOccupation.passport_id == passport.id, PassportOccupation.experience_id.startswith(service.PREFERENCE)))}
     n_words = 0
     for w in words:
         if len(w) == 4 and w.isdigit():

@@ -9,25 +9,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from sqlmodel import select
 
-from app.audit.log import Purpose, purpose_header, record
-from app.auth.models import ApiKey, Role
-from app.deps import AnyKey, RuntimeDep, SessionDep, require_roles
+from app.audit.log import Purpose, record
+from app.deps import AnyKey, PassportKey, PurposeDep, RuntimeDep, SessionDep
 from app.errors import Problem
 from app.fields import Country, Currency, IscoUnit
 from app.matches import service
-from app.matches.catalogue import vacancy_target
+from app.matches.catalogue import target_of
 from app.matches.schemas import (
-    CandidateOccupation,
-    CandidateOut,
-    Candidates,
-    CandidateSkill,
-    CourseMatches,
-    EquityReport,
-    EquityRow,
-    Gaps,
-    GapSkill,
-    GapTarget,
-    VacancyMatches,
+    CandidateOccupation, CandidateOut, Candidates, CandidateSkill, CourseMatches, EquityReport, EquityRow, Gaps,
+    GapSkill, GapTarget, VacancyMatches,
 )
 from app.passports.models import Passport, PassportOccupation
 from app.passports.schemas import Pathway
@@ -35,22 +25,15 @@ from app.passports.service import BEFORE_MIGRATION, consented
 from app.rpl.service import rpl_ready_groups
 from app.tenancy import get_owned
 from app.timeutil import utcnow
-from app.vacancies.models import Vacancy, VacancySkill
+from app.vacancies.models import Vacancy
 from app.vacancies.schemas import EmploymentType
-from matching.ranking.catalogue import TargetSkill, VacancyFilters
+from matching.ranking.catalogue import VacancyFilters
 from matching.ranking.courses import rank_courses
 from matching.ranking.explain import explain_vacancy
-from matching.ranking.gaps import (
-    gap_weights,
-    occupation_needs,
-    skill_gap,
-    vacancy_needs,
-)
+from matching.ranking.gaps import gap_weights, occupation_needs, skill_gap, vacancy_needs
 
 router = APIRouter(tags=["matching"])
-MatchKey = Annotated[ApiKey, Depends(require_roles(Role.portal, Role.counsellor, Role.admin))]
 EngineDep = Annotated[service.Engine, Depends(service.engine)]
-PurposeDep = Annotated[Purpose | None, Depends(purpose_header)]
 PassportId = Annotated[uuid.UUID, Path(description="The passport id")]
 Offset = Annotated[int, Query(ge=0, le=10_000)]
 Limit = Annotated[int, Query(ge=1, le=100)]
@@ -65,7 +48,7 @@ def _passport(session, key, passport_id) -> Passport:
 @router.get("/v1/passports/{passport_id}/matches/vacancies", response_model=VacancyMatches,
             summary="Open vacancies for a returnee, ranked and explained")
 def match_vacancies(
-    passport_id: PassportId, key: MatchKey, session: SessionDep, runtime: RuntimeDep, eng: EngineDep,
+    passport_id: PassportId, key: PassportKey, session: SessionDep, runtime: RuntimeDep, eng: EngineDep,
     purpose: PurposeDep, offset: Offset = 0, limit: Limit = 20,
     country: Country | None = None, region: Annotated[str | None, Query(max_length=200)] = None,
     city: Annotated[str | None, Query(max_length=200)] = None, employment_type: EmploymentType | None = None,
@@ -82,7 +65,7 @@ def match_vacancies(
                       errors=[{"loc": ["query", "currency"], "field": "currency", "msg": "required with min_pay",
                                "type": "missing"}])
     passport = _passport(session, key, passport_id)
-    profile = service.ready_profile(session, passport, runtime, eng)
+    profile, groups = service.ready_profile(session, passport, runtime, eng)
     cat = eng.cache.get(session, key.organisation_id, runtime)
     filters = VacancyFilters(country, region, city, employment_type.value if employment_type else None,
                              str(job_fair_id) if job_fair_id else None, min_pay, currency,
@@ -91,10 +74,8 @@ def match_vacancies(
     ranked = eng.ranker.rank(profile, cat.vacancies, filters, today, offset=offset, limit=limit, courses=cat.courses,
                              diversify=diversify)
     data = [service.vacancy_out(offset + n, m) for n, m in enumerate(ranked.matches, start=1)]
-    if any(m.qualifications.certificates_missing for m in ranked.matches):
-        groups = service.supported_groups(session, passport, runtime)
-        for out, m in zip(data, ranked.matches):
-            service.add_rpl_routes(out, m, passport, groups, today)
+    for out, m in zip(data, ranked.matches):
+        service.add_rpl_routes(out, m, passport, groups, today)
     record(session, key, "match_vacancies", "passport", passport.id, purpose)
     session.commit()
     return VacancyMatches(passport_id=passport.id, count=ranked.count, offset=offset, limit=limit,
@@ -105,13 +86,13 @@ def match_vacancies(
 @router.get("/v1/passports/{passport_id}/matches/courses", response_model=CourseMatches,
             summary="Training courses for a returnee: those that close skill gaps first")
 def match_courses(
-    passport_id: PassportId, key: MatchKey, session: SessionDep, runtime: RuntimeDep, eng: EngineDep,
+    passport_id: PassportId, key: PassportKey, session: SessionDep, runtime: RuntimeDep, eng: EngineDep,
     purpose: PurposeDep, offset: Offset = 0, limit: Limit = 20,
     kind: Annotated[str | None, Query(max_length=30)] = None, country: Country | None = None,
     free_only: bool = False,
 ) -> CourseMatches:
     passport = _passport(session, key, passport_id)
-    profile = service.ready_profile(session, passport, runtime, eng)
+    profile, groups = service.ready_profile(session, passport, runtime, eng)
     cat = eng.cache.get(session, key.organisation_id, runtime)
     today = utcnow().date()
     view = service.in_view(profile)
@@ -119,7 +100,7 @@ def match_courses(
                                        limit=service.VACANCIES_IN_VIEW).matches if m.score >= service.VACANCY_IN_VIEW_SCORE]
     weights = gap_weights(profile, eng.skills, view, [m.target for m in best])
     codes = list(dict.fromkeys([code for code, _ in view] + [m.target.isco for m in best if m.target.isco]))
-    ready = rpl_ready_groups(passport, service.supported_groups(session, passport, runtime), today)
+    ready = rpl_ready_groups(passport, groups, today)
     ranked = rank_courses(profile, cat.courses, weights, codes, today, kind=kind, country=country, free_only=free_only,
                           rpl_ready=ready)
     record(session, key, "match_courses", "passport", passport.id, purpose)
@@ -135,7 +116,7 @@ def match_courses(
 @router.get("/v1/passports/{passport_id}/gaps", response_model=Gaps,
             summary="Skills an occupation or a vacancy needs that the passport does not show, and courses for each")
 def gaps(
-    passport_id: PassportId, key: MatchKey, session: SessionDep, runtime: RuntimeDep, eng: EngineDep,
+    passport_id: PassportId, key: PassportKey, session: SessionDep, runtime: RuntimeDep, eng: EngineDep,
     purpose: PurposeDep, isco: IscoUnit | None = None, vacancy: uuid.UUID | None = None,
 ) -> Gaps:
     if (isco is None) == (vacancy is None):
@@ -146,14 +127,10 @@ def gaps(
     tx = runtime.require_taxonomies()
     if vacancy is not None:
         row = get_owned(session, Vacancy, vacancy, key.organisation_id)
-    profile = service.ready_profile(session, passport, runtime, eng)
+    profile, _ = service.ready_profile(session, passport, runtime, eng)
     cat = eng.cache.get(session, key.organisation_id, runtime)
     if vacancy is not None:
-        skills = [TargetSkill(s.esco_uri, s.label, s.source) for s in session.exec(
-            select(VacancySkill).where(VacancySkill.vacancy_id == row.id).order_by(VacancySkill.id))]
-        titles = {row.isco: tx.isco[row.isco].title} if row.isco else {}
-        target = vacancy_target(row, skills, titles, None, 0)
-        essential, optional = vacancy_needs(eng.skills, target)
+        essential, optional = vacancy_needs(eng.skills, target_of(session, row, runtime))
         gap_target = GapTarget(kind="vacancy", isco=row.isco, title=row.title, vacancy_id=row.id)
     else:
         essential, optional = occupation_needs(eng.skills, isco)
@@ -178,20 +155,12 @@ def candidates(
     runtime: RuntimeDep, eng: EngineDep, purpose: PurposeDep, offset: Offset = 0, limit: Limit = 20,
 ) -> Candidates:
     row = get_owned(session, Vacancy, vacancy_id, key.organisation_id)
-    tx = runtime.require_taxonomies()
-    cat = eng.cache.get(session, key.organisation_id, runtime)
-    target = next((t for t in cat.vacancies.targets if t.id == str(row.id)), None)
-    if target is None:  # closed vacancies are not in the index: build it from the row
-        skills = [TargetSkill(s.esco_uri, s.label, s.source) for s in session.exec(
-            select(VacancySkill).where(VacancySkill.vacancy_id == row.id).order_by(VacancySkill.id))]
-        target = vacancy_target(row, skills, {row.isco: tx.isco[row.isco].title} if row.isco else {},
-                                runtime.encoder.model_id if runtime.encoder else None,
-                                runtime.encoder.dimension if runtime.encoder else 0)
+    target = target_of(session, row, runtime)  # closed vacancies too: they are not in the cached index
     visible = [p for p in session.exec(select(Passport).where(Passport.organisation_id == key.organisation_id))
                if consented(p, "employer_visibility") and consented(p, "matching")]
     scored = []
     for p in visible:
-        profile = service.ready_profile(session, p, runtime, eng)
+        profile, _ = service.ready_profile(session, p, runtime, eng)
         scored.append((eng.ranker.score(profile, target), p, profile))
     scored.sort(key=lambda s: (-s[0].score, str(s[1].id)))
     page = scored[offset:offset + limit]
@@ -215,7 +184,7 @@ def candidates(
 
 @router.get("/v1/reports/equity", response_model=EquityReport,
             summary="By sex: whose top-10 vacancies are all domestic or care work, beside who did that work before migrating")
-def equity(key: MatchKey,
+def equity(key: PassportKey,
            session: SessionDep, runtime: RuntimeDep, eng: EngineDep, purpose: PurposeDep) -> EquityReport:
     cat = eng.cache.get(session, key.organisation_id, runtime)
     today = utcnow().date()
@@ -226,7 +195,7 @@ def equity(key: MatchKey,
                           .order_by(Passport.created_at)):
         if not (consented(p, "matching") and consented(p, "statistics")):
             continue
-        profile = service.ready_profile(session, p, runtime, eng)
+        profile, _ = service.ready_profile(session, p, runtime, eng)
         considered += 1
         top = eng.ranker.rank(profile, cat.vacancies, VacancyFilters(), today, limit=10).matches
         c = counts.setdefault(p.sex, Counter())

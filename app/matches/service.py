@@ -13,17 +13,8 @@ from app.errors import Problem
 from app.matches.catalogue import CatalogueCache
 from app.matches.profiles import build_profile
 from app.matches.schemas import (
-    CertificatePart,
-    CourseMatchOut,
-    CourseRef,
-    MissingSkill,
-    OccupationPart,
-    Pay,
-    RequirementsPart,
-    RplRoute,
-    SkillEvidence,
-    SkillsPart,
-    VacancyMatchOut,
+    CertificatePart, CourseMatchOut, CourseRef, MissingSkill, OccupationPart, Pay, RequirementsPart, RplRoute,
+    SkillEvidence, SkillsPart, VacancyMatchOut,
 )
 from app.passports import service as passports
 from app.passports.models import Passport
@@ -65,8 +56,10 @@ def engine(request: Request) -> Engine:
     return found
 
 
-def ready_profile(session: Session, passport: Passport, runtime: Runtime, eng: Engine, purpose: str = "matching") -> Profile:
-    """The passport's profile, coding it first if it waits for the coder; 409 without consent."""
+def ready_profile(session: Session, passport: Passport, runtime: Runtime, eng: Engine,
+                  purpose: str = "matching") -> tuple[Profile, list[dict]]:
+    """The passport's profile and the unit groups it supports, coding it first if it waits for
+    the coder; 409 without consent."""
     if not passports.consented(passport, purpose):
         raise Problem(409, "no_consent",
                       f"This passport has no {purpose} consent: record the person's consent "
@@ -74,7 +67,8 @@ def ready_profile(session: Session, passport: Passport, runtime: Runtime, eng: E
                       errors=[{"loc": ["body", "consent", purpose], "field": f"consent.{purpose}",
                                "msg": "not granted", "type": "consent"}])
     passports.require_coded(session, passport, runtime)
-    return build_profile(session, passport, runtime, eng.skills)
+    groups = passports.supported_groups(session, passport, runtime.require_taxonomies())
+    return build_profile(session, passport, runtime, eng.skills, groups), groups
 
 
 def evidence(s: SkillMatch) -> SkillEvidence:
@@ -136,10 +130,6 @@ def in_view(profile: Profile) -> list[tuple[str, float]]:
     for o in held[:HELD_IN_VIEW]:
         view.setdefault(o.isco, HELD_WEIGHT)
     return list(view.items())
-
-
-def supported_groups(session: Session, passport: Passport, runtime: Runtime) -> list[dict]:
-    return passports.supported_groups(session, passport, runtime.require_taxonomies())
 
 
 def add_rpl_routes(out: VacancyMatchOut, m: VacancyMatch, passport: Passport, groups: list[dict], today: date) -> None:

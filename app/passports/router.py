@@ -16,22 +16,20 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.audit.log import Purpose, events_for, purpose_header, record
+from app.audit.log import Purpose, events_for, record
 from app.auth.models import ApiKey, Role
-from app.deps import RuntimeDep, SessionDep, require_roles
+from app.deps import PassportKey, PurposeDep, RuntimeDep, SessionDep, require_roles
 from app.errors import Problem
 from app.http import check_if_match, csv_safe, etag, validation_error
 from app.passports import service
 from app.passports.models import OccupationOverride, Passport, PassportOccupation, PassportSkill
 from app.passports.questionnaire import AnswerError, QuestionnaireImport, to_passport
 from app.passports.schemas import IscoUnit, PassportBody, PassportCreate
-from taxonomies.ilo_forms import load_ilo_forms
 from app.tenancy import get_owned
+from taxonomies.ilo_forms import load_ilo_forms
 
 router = APIRouter(tags=["passports"])
-PassportKey = Annotated[ApiKey, Depends(require_roles(Role.portal, Role.counsellor, Role.admin))]
 CounsellorKey = Annotated[ApiKey, Depends(require_roles(Role.counsellor, Role.admin))]
-PurposeDep = Annotated[Purpose | None, Depends(purpose_header)]
 IfMatch = Annotated[str | None, Header(description='The passport\'s ETag ("v3"): the change is refused (412) if it moved on')]
 PassportId = Annotated[uuid.UUID, Path(description="The passport id")]
 _COUNSELLOR_ROLES = {Role.counsellor, Role.admin}
@@ -369,12 +367,8 @@ def erase_passport(passport_id: PassportId, key: PassportKey, session: SessionDe
 def passport_occupations(passport_id: PassportId, key: PassportKey, session: SessionDep, runtime: RuntimeDep,
                          purpose: PurposeDep) -> SupportedOccupations:
     passport = _load(session, key, passport_id)
-    _ensure_coded(session, passport, runtime)
-    if passport.coding_status == "pending":
-        raise Problem(503, "not_ready", "The occupation coder is still loading; retry in a few seconds.",
-                      headers={"Retry-After": "10"})
-    rows = session.exec(select(PassportOccupation).where(PassportOccupation.passport_id == passport.id)).all()
-    data = service.supported_occupations(passport, list(rows), _overrides(session, passport.id), runtime.require_taxonomies())
+    service.require_coded(session, passport, runtime)
+    data = service.supported_groups(session, passport, runtime.require_taxonomies())
     record(session, key, "read", "passport_occupations", passport.id, purpose)
     session.commit()
     return SupportedOccupations(passport_id=passport.id, data=[SupportedOccupation(**g) for g in data])

@@ -5,30 +5,21 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 
-from app.audit.log import Purpose, purpose_header, record
-from app.auth.models import ApiKey, Role
-from app.deps import AnyKey, RuntimeDep, SessionDep, require_roles
+from app.audit.log import record
+from app.deps import AnyKey, PassportKey, PurposeDep, RuntimeDep, SessionDep
 from app.errors import Problem
 from app.passports import service as passports
 from app.passports.models import Passport
 from app.rpl import service
-from app.rpl.schemas import (
-    AssessIn,
-    AssessmentOut,
-    PassportRpl,
-    PassportRplGroup,
-    SchemeList,
-)
+from app.rpl.schemas import AssessIn, AssessmentOut, PassportRpl, PassportRplGroup, SchemeList
 from app.tenancy import get_owned
 from app.timeutil import utcnow
 from matching.rpl import RplEvidence, WorkPeriod, assess
 from taxonomies.rpl import Scheme, load_schemes
 
 router = APIRouter(tags=["rpl"])
-PassportKey = Annotated[ApiKey, Depends(require_roles(Role.portal, Role.counsellor, Role.admin))]
-PurposeDep = Annotated[Purpose | None, Depends(purpose_header)]
 
 
 def _scheme(scheme_id: str, field: str = "scheme_id") -> Scheme:
