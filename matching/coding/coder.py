@@ -142,13 +142,21 @@ class OccupationCoder:
         context_vectors = self.encoder.encode(
             [f"{items[i].text[:300]}. {items[i].description[:1700]}" for i in contexts]
         ) if contexts else None
-        name, density, desc = self.dense.scores(vectors, mask_rows)
+        # One pass over the label matrices for every view of every item: the matrices, not the
+        # queries, are what a product reads from memory.
+        stacked = np.vstack([vectors, full_vectors] + ([context_vectors] if contexts else []))
+        stacked_masks = None
+        if mask_rows is not None:
+            stacked_masks = list(mask_rows) + [mask_rows[i] for i in fulls] + [()] * len(contexts)
+        all_name, all_density, all_desc = self.dense.scores(stacked, stacked_masks, density_rows=len(primaries))
+        n_items = len(primaries)
+        name, density, desc = all_name[:n_items], all_density[:n_items], all_desc[:n_items]
         full_name = name.copy()
         if fulls:
-            full_name[fulls] = self.dense.scores(full_vectors, [mask_rows[i] for i in fulls] if mask_rows else None)[0]
+            full_name[fulls] = all_name[n_items:n_items + len(fulls)]
         ctx_name = ctx_desc = None
-        if context_vectors is not None:
-            ctx_name, _, ctx_desc = self.dense.scores(context_vectors)
+        if contexts:
+            ctx_name, ctx_desc = all_name[n_items + len(fulls):], all_desc[n_items + len(fulls):]
         context_row = {i: n for n, i in enumerate(contexts)}
         near = self.lexicon.nearest(primaries + [cleaned[i].full for i in fulls], FUZZY_NEIGHBOURS)
         neighbours = [[(key_id, cos, c.primary) for key_id, cos in near[n]] for n, c in enumerate(cleaned)]

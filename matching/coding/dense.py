@@ -21,7 +21,7 @@ class UnitGroupDense:
         self._unit_pos = {code: i for i, code in enumerate(self.units)}
         self.indexes = list(indexes)
         self.chunk = chunk
-        self._parts = []  # (index number, is-name, rows, unit positions, reduceat starts)
+        self._parts = []  # (index number, is-name, rows, unit positions, reduceat starts, labels transposed)
         self._names_of: list[dict[str, np.ndarray]] = []
         for number, index in enumerate(self.indexes):
             names_of: dict[str, list[int]] = {}
@@ -38,20 +38,24 @@ class UnitGroupDense:
                 unit_of = np.array([p[0] for p in pairs], dtype=np.int32)
                 rows = np.array([p[1] for p in pairs], dtype=np.int32)
                 starts = np.flatnonzero(np.r_[True, unit_of[1:] != unit_of[:-1]])
-                # the part's label vectors, contiguous and in unit order: one product, no gather
-                matrix = np.ascontiguousarray(index.matrix[rows])
-                self._parts.append((number, is_name, rows, unit_of[starts], starts, matrix))
+                # the part's label vectors in unit order, stored transposed (dimension × labels,
+                # contiguous): one product, no gather, and BLAS reads it fastest this way for a
+                # single query as for a block of them
+                matrix_t = np.ascontiguousarray(index.matrix[rows].T)
+                self._parts.append((number, is_name, rows, unit_of[starts], starts, matrix_t))
             self._names_of.append({code: np.array(ids, dtype=np.int32) for code, ids in names_of.items()})
 
     def scores(
-        self, vectors: np.ndarray, mask_rows: Sequence[Sequence[int]] | None = None
+        self, vectors: np.ndarray, mask_rows: Sequence[Sequence[int]] | None = None, density_rows: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(name, density, description) per unit group, each of shape (len(vectors), len(units)).
         name and description: the best cosine over the group's labels of that kind (-1 where it
         has none); density: a soft maximum over its names, ``t·log Σ exp((cos − 1)/t)``, which
         grows with the number of close names. ``mask_rows`` (per query, rows of the first
-        index's matrix) hides labels, for leave-one-out training."""
+        index's matrix) hides labels, for leave-one-out training. Only the first ``density_rows``
+        queries (default: all) get a density; the others' is left at its floor."""
         n = len(vectors)
+        density_rows = n if density_rows is None else density_rows
         name = np.full((n, len(self.units)), -1.0, dtype=np.float32)
         desc = np.full((n, len(self.units)), -1.0, dtype=np.float32)
         mass = np.zeros((n, len(self.units)), dtype=np.float64)
@@ -68,16 +72,23 @@ class UnitGroupDense:
                             if len(masked):
                                 sims[j, masked] = -1.0
                     sims_by_index.append(sims)
-            for number, is_name, rows, units, starts, matrix in self._parts:
-                sims = sims_by_index[number][:, rows] if sims_by_index is not None else block @ matrix.T
+            dense_n = max(0, min(len(block), density_rows - lo))
+            for number, is_name, rows, units, starts, matrix_t in self._parts:
+                if sims_by_index is not None:
+                    sims = sims_by_index[number][:, rows]
+                elif len(block) <= 3:  # one matrix-vector product each beats a skinny matrix product
+                    sims = np.stack([vector @ matrix_t for vector in block])
+                else:
+                    sims = block @ matrix_t
                 per_unit = np.maximum.reduceat(sims, starts, axis=1)
                 target = (name if is_name else desc)[lo:lo + len(block)]
                 target[:, units] = np.maximum(target[:, units], per_unit)
-                if is_name:
-                    sims -= 1.0
-                    sims *= 1.0 / _DENSITY_T
-                    np.exp(sims, out=sims)
-                    mass[lo:lo + len(block), units] += np.add.reduceat(sims, starts, axis=1)
+                if is_name and dense_n:
+                    near = sims[:dense_n]
+                    near -= 1.0
+                    near *= 1.0 / _DENSITY_T
+                    np.exp(near, out=near)
+                    mass[lo:lo + dense_n, units] += np.add.reduceat(near, starts, axis=1)
         density = (_DENSITY_T * np.log(np.maximum(mass, 1e-30))).astype(np.float32)
         return name, density, desc
 
