@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz
-from sparse_dot_topn import sp_matmul_topn
+from scipy.sparse import csr_matrix
+from sparse_dot_topn import _core as _topn_core
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching.text import normalise
@@ -54,6 +55,8 @@ class Lexicon:
         self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32)
         # n-gram → names, row-major: a query's few n-grams select the rows to add up.
         self._postings = self._vectorizer.fit_transform(self.keys).T.tocsr()
+        self._postings.indices = self._postings.indices.astype(np.int32)
+        self._postings.indptr = self._postings.indptr.astype(np.int32)
 
     def exact(self, key: str) -> tuple[LexEntry, ...]:
         i = self._index.get(key)
@@ -77,11 +80,26 @@ class Lexicon:
         first (``sparse_dot_topn`` keeps only each row's top ``k`` while it multiplies)."""
         if not keys:
             return []
-        threads = _THREADS if len(keys) >= 64 else 1  # a thread pool costs more than a few rows
-        cosine = sp_matmul_topn(self._vectorizer.transform(keys), self._postings, top_n=k, sort=True,
-                                n_threads=threads)
+        cosine = self._topn(self._vectorizer.transform(keys), k)
         out = []
         for row in range(cosine.shape[0]):
             start, end = cosine.indptr[row], cosine.indptr[row + 1]
             out.append(list(zip(cosine.indices[start:end].tolist(), cosine.data[start:end].astype(float).tolist())))
         return out
+
+    def _topn(self, queries: csr_matrix, k: int) -> csr_matrix:
+        """queries × postings keeping each row's ``k`` largest, sorted. The extension is called
+        directly: its public ``sp_matmul_topn`` copies the (large, fixed) postings' index arrays
+        on every call, which costs more than the product for one query. Tests check both agree."""
+        postings = self._postings
+        kwargs = dict(
+            top_n=min(k, postings.shape[1]), nrows=queries.shape[0], ncols=postings.shape[1], threshold=None,
+            A_data=queries.data, A_indptr=queries.indptr.astype(np.int32, copy=False),
+            A_indices=queries.indices.astype(np.int32, copy=False),
+            B_data=postings.data, B_indptr=postings.indptr, B_indices=postings.indices,
+        )
+        if queries.shape[0] >= 64:  # a thread pool costs more than a few rows
+            result = _topn_core.sp_matmul_topn_sorted_mt(n_threads=_THREADS, **kwargs)
+        else:
+            result = _topn_core.sp_matmul_topn_sorted(density=1.0, **kwargs)
+        return csr_matrix(result, shape=(queries.shape[0], postings.shape[1]))

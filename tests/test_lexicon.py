@@ -1,0 +1,33 @@
+"""The lexicon's nearest-name search: typo-tolerant, and equal to the library's public product."""
+import numpy as np
+import pytest
+from sparse_dot_topn import sp_matmul_topn
+
+from matching.lexicon import LexEntry, Lexicon
+
+NAMES = ["plumber", "electrician", "heavy truck driver", "car driver", "house driver", "mason",
+         "bricklayer", "scaffolder", "domestic helper", "caregiver", "welder", "pipe fitter"]
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return Lexicon(LexEntry(f"{i:04d}", name, "test") for i, name in enumerate(NAMES))
+
+
+def test_nearest_finds_misspelt_names(lexicon):
+    for query, expected in [("plumbar", "plumber"), ("scafolder", "scaffolder"), ("electricain", "electrician")]:
+        best_id, cosine = lexicon.nearest([query], 3)[0][0]
+        assert lexicon.keys[best_id] == expected and 0 < cosine < 1
+
+
+@pytest.mark.parametrize("n", [1, 3, 80])  # one row, a few, and enough to take the threaded path
+def test_nearest_equals_the_public_top_n_product(lexicon, n):
+    queries = (["truck drver", "brick layer", "pipe fiter", "domestic", "weld", "xyz"] * 20)[:n]
+    ours = lexicon.nearest(queries, 4)
+    public = sp_matmul_topn(lexicon._vectorizer.transform(queries), lexicon._postings, top_n=4, sort=True)
+    for row, found in enumerate(ours):
+        start, end = public.indptr[row], public.indptr[row + 1]
+        assert [i for i, _ in found] == public.indices[start:end].tolist()
+        assert np.allclose([c for _, c in found], public.data[start:end])
+        if queries[row] == "xyz":  # no n-gram in common with any name: nothing
+            assert found == []
