@@ -93,3 +93,9 @@ def test_ilo_inverted_form_is_read_in_natural_order(coder):
     assert listed.cleaned == "cook" and listed.other_jobs == ("housemaid",)
     place = top(coder, "driver, Qatar")
     assert place.cleaned == "driver"
+
+
+def test_officer_level_executive_is_coded_as_such(coder):
+    marketing, hr = coder.code([CodingItem("Marketing Executive"), CodingItem("HR executive")], k=3)
+    assert marketing.candidates[0].code == "2431"  # marketing professionals, not managers (1221)
+    assert hr.candidates[0].code[:3] != "121"  # not a manager

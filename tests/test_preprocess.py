@@ -38,3 +38,22 @@ def test_nothing_but_noise_still_gives_something():
 def test_normalise_drops_zero_width_joiners():
     assert normalise("ඩ්\u200dරයිවර්") == normalise("ඩ්රයිවර්")
     assert normalise("Driver, truck: HEAVY") == "driver truck heavy"
+
+
+@pytest.mark.parametrize(
+    "text, primary",
+    [
+        ("Marketing Executive", "marketing officer"),
+        ("HR EXECUTIVE (1 year contract)", "hr officer"),
+        ("Customer Service Executive in Penang", "customer service officer"),
+        ("Account Exec.", "account officer"),
+        # the taxonomy's own meanings stay
+        ("Chief Executive", "chief executive"),
+        ("Executive Chef", "executive chef"),
+        ("executive secretary", "executive secretary"),
+        ("executive housekeeper, hotel", "executive housekeeper"),
+    ],
+)
+def test_regional_executive_is_an_officer_level_title(text, primary):
+    assert clean(text).primary == primary
+

@@ -28,7 +28,7 @@ from matching.coding.combiner import Combiner
 from matching.coding.dense import UnitGroupDense
 from matching.coding.features import FEATURES
 from matching.coding.language import guess_language
-from matching.coding.preprocess import MAX_CHARS, Cleaned, clean, content_words
+from matching.coding.preprocess import MAX_CHARS, Cleaned, clean, content_words, regional_reading
 from matching.lexicon import LexEntry, Lexicon, name_similarity
 from matching.text import normalise
 from taxonomies.aliases import scripts_of
@@ -133,7 +133,7 @@ class OccupationCoder:
         primaries = [c.primary for c in cleaned]
         # The text as written (whitespace folded) is a second view for the dense stage: it keeps
         # the word order and punctuation of forms like "Driver, truck: heavy".
-        written = [" ".join(item.text[:MAX_CHARS].split()) for item in items]
+        written = [" ".join(regional_reading(item.text[:MAX_CHARS]).split()) for item in items]
         fulls = [i for i, c in enumerate(cleaned) if written[i].casefold() != c.primary]
         vectors = self.encoder.encode(primaries + [written[i] for i in fulls])
         full_vectors = vectors[len(primaries):]

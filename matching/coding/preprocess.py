@@ -56,6 +56,22 @@ NOISE = frozenset(
     male female only lady ladies men women
     """.split()
 )
+# Regional usage. In South and South-East Asian job titles "executive" closing a title
+# ("marketing executive", "HR executive", "account executive") names an officer-level post,
+# while ESCO (European usage) files many such labels under managers; it is read as "officer".
+# Not "chief executive", nor where another job word follows ("executive chef", "executive
+# secretary"), which keep their taxonomy meaning.
+_TITLE_EXECUTIVE = re.compile(
+    r"(?<!chief )\b(?:executive|exec|excecutive|executif|eksekutif)s?\b\.?(?=\s*(?:$|[^\w\s]|(?:in|at|for|cum|and|di|to)\b))",
+    re.IGNORECASE,
+)
+
+
+def regional_reading(text: str) -> str:
+    """``text`` with the region's officer-level "executive" written as "officer"."""
+    return _TITLE_EXECUTIVE.sub("officer", text)
+
+
 _SEPARATORS = re.compile(r"\s*(?:[,;/|+&]|\b(?:also|and then|then|plus|at saka|dan juga|juga|cum)\b|\band\b)\s*",
                          re.IGNORECASE)
 _BRACKETS = re.compile(r"[\(\[\{][^\)\]\}]*[\)\]\}]")
@@ -112,7 +128,7 @@ def content_words(segment: str) -> str:
 
 def clean(text: str) -> Cleaned:
     truncated = len(text) > MAX_CHARS
-    raw = _strip_emoji(unicodedata.normalize("NFKC", text[:MAX_CHARS]))
+    raw = regional_reading(_strip_emoji(unicodedata.normalize("NFKC", text[:MAX_CHARS])))
     without_brackets = _BRACKETS.sub(" ", raw)
     segments = [content_words(s) for s in _SEPARATORS.split(without_brackets)]
     segments = [s for s in segments if s]
