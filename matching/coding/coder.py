@@ -8,13 +8,14 @@ Stages, each recorded as the ``signal`` that found a candidate:
 3. fuzzy — character n-gram TF-IDF neighbours rescored by edit distance ("plumbar", "scafolder");
 4. dense — embedding similarity to every name and to ISCO definitions and tasks, of the title
    and, when given, of the title with its description.
-A logistic-regression combiner trained on taxonomy data only (``training.py``) scores each
-candidate from these signals; isotonic calibration turns the best score into a probability.
+A pairwise logistic-regression combiner trained on taxonomy data only (``training.py``) ranks
+the candidates from these signals; each gets its share of the query's candidates, and isotonic
+calibration turns the best share into a probability.
 
 Abstain rule: ``needs_review`` is set when the top probability is below ``review_threshold``
 (tuned on the development set, see the README) or when nothing was found. With it the caller
-gets the best 2-digit and 1-digit groups, whose probability is the share of the candidates'
-combined score that falls in each group.
+gets the best 2-digit and 1-digit groups, whose probability is the sum of the shares of the
+candidates in each group.
 """
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ class CodingItem:
 class Candidate:
     code: str
     title: str
-    score: float  # the combiner's raw score, 0..1
+    score: float  # its share of the query's candidates under the combiner, 0..1 (uncalibrated)
     probability: float  # calibrated
     matched_label: str
     matched_source: str  # isco_title, esco_alt, ilo_index, alias, isco_task, …
@@ -119,6 +120,11 @@ class OccupationCoder:
         self.review_threshold = review_threshold
         self.units = dense.units
         self._unit_pos = {code: i for i, code in enumerate(self.units)}
+        # The words of the taxonomies' own (English) names: what the default embedding model reads.
+        self._model_words = frozenset(
+            word for key, entries in zip(lexicon.keys, lexicon.entries)
+            if any(e.source not in _ALIAS_SOURCES for e in entries) for word in key.split() if len(word) > 2
+        )
 
     # ---- feature extraction -------------------------------------------------------------
     def prepare(
@@ -147,7 +153,7 @@ class OccupationCoder:
         stacked = np.vstack([vectors, full_vectors] + ([context_vectors] if contexts else []))
         stacked_masks = None
         if mask_rows is not None:
-            stacked_masks = list(mask_rows) + [mask_rows[i] for i in fulls] + [()] * len(contexts)
+            stacked_masks = list(mask_rows) + [mask_rows[i] for i in fulls] + [mask_rows[i] for i in contexts]
         all_name, all_density, all_desc = self.dense.scores(stacked, stacked_masks, density_rows=len(primaries))
         n_items = len(primaries)
         name, density, desc = all_name[:n_items], all_density[:n_items], all_desc[:n_items]
@@ -166,7 +172,7 @@ class OccupationCoder:
         for n, (item, c) in enumerate(zip(items, cleaned)):
             mask = masks[n] if masks is not None else frozenset()
             ctx = None
-            if n in context_row:
+            if n in context_row and self._model_reads(item.description):
                 r = context_row[n]
                 ctx = np.maximum(ctx_name[r], ctx_desc[r])
             dense = (name[n], full_name[n], density[n], desc[n], ctx)
@@ -174,6 +180,13 @@ class OccupationCoder:
             prepared.context = context_vectors[context_row[n]] if n in context_row else None
             out.append(prepared)
         return out
+
+    def _model_reads(self, text: str) -> bool:
+        """Whether most of ``text``'s words are words of the taxonomies' names: a description the
+        English embedding model cannot read ("mengoperasikan mesin jahit") would only add noise
+        to the candidates' scores, so it is not scored (its embedding is still the result's)."""
+        words = [w for w in normalise(text).split() if len(w) > 2 and not w.isdigit()]
+        return bool(words) and sum(w in self._model_words for w in words) >= 0.5 * len(words)
 
     def _uninvert(self, text: str, cleaned: Cleaned) -> Cleaned:
         """"Driver, truck: heavy" (the ILO's "Noun, qualifier" form) → "heavy truck driver";
@@ -286,7 +299,6 @@ class OccupationCoder:
         for n, (item, prep) in enumerate(zip(items, prepared)):
             scores = self.combiner.score(prep.features)
             order = np.argsort(-scores, kind="stable")[:k]
-            total = max(1.0, float(scores.sum()))
             probabilities = self.combiner.calibrate(scores[order])
             candidates = []
             for rank, idx in enumerate(order):
@@ -305,16 +317,16 @@ class OccupationCoder:
             reason = None if not needs_review else ("no_candidate" if not candidates else "low_confidence")
             sub_major = major = None
             if needs_review and candidates:
-                sub_major, major = (self._group_guess(prep.codes, scores, total, digits) for digits in (2, 1))
+                sub_major, major = (self._group_guess(prep.codes, scores, digits) for digits in (2, 1))
             results.append(CodingResult(
                 item.text, prep.cleaned.primary, prep.lang, prep.cleaned.truncated, candidates, needs_review, reason,
                 sub_major, major, prep.cleaned.others, prep.context if prep.context is not None else prep.vector,
             ))
         return results
 
-    def _group_guess(self, codes, scores, total, digits) -> GroupGuess:
+    def _group_guess(self, codes, scores, digits) -> GroupGuess:
         mass: dict[str, float] = {}
-        for code, score in zip(codes, scores):
-            mass[code[:digits]] = mass.get(code[:digits], 0.0) + float(score) / total
+        for code, score in zip(codes, scores):  # scores are shares: they sum to 1
+            mass[code[:digits]] = mass.get(code[:digits], 0.0) + float(score)
         best = max(mass, key=mass.get)
         return GroupGuess(best, self.tx.isco[best].title, round(mass[best], 4))

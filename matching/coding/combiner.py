@@ -1,10 +1,14 @@
-"""The learned combiner: a logistic regression over ``features.FEATURES``, and its calibration.
+"""The learned combiner: a linear ranking of candidates over ``features.FEATURES``, and its
+calibration.
 
-Trained only on taxonomy data and our own aliases (``models/build_coder.py``); stored as JSON
-(weights, feature names, isotonic calibration points, training figures), so it is readable,
-diffable and free of pickles. A candidate's score is the regression's probability that it is the
-right group; the calibrated probability maps it through isotonic regression fitted on a
-held-apart calibration split.
+Trained only on taxonomy data and our own aliases (``training.py``, `make coder`) as a pairwise
+logistic regression: for every training query, the right group's features minus each wrong
+candidate's, so that the weights learn which of two candidates is the better one (a
+Bradley–Terry model). Stored as JSON (weights, feature names, isotonic calibration points,
+training figures), so it is readable, diffable and free of pickles. A candidate's score is its
+share of its query's candidates, ``exp(w·x) / Σ exp(w·x)`` — the model's chance that it is the
+right one among them —; the probability maps the best share through isotonic regression fitted
+on a held-apart calibration split.
 """
 from __future__ import annotations
 
@@ -25,14 +29,17 @@ class CombinerError(RuntimeError):
 @dataclass(frozen=True)
 class Combiner:
     weights: np.ndarray
-    bias: float
     calibration_x: np.ndarray
     calibration_y: np.ndarray
     meta: dict
 
     def score(self, features: np.ndarray) -> np.ndarray:
-        """P(correct) per row, uncalibrated."""
-        return 1.0 / (1.0 + np.exp(-(features @ self.weights + self.bias)))
+        """Each row's share of the rows (one query's candidates), uncalibrated; sums to 1."""
+        if not len(features):
+            return np.zeros(0)
+        z = features @ self.weights
+        z = np.exp(z - z.max())
+        return z / z.sum()
 
     def calibrate(self, scores: np.ndarray) -> np.ndarray:
         return np.interp(scores, self.calibration_x, self.calibration_y)
@@ -42,7 +49,6 @@ class Combiner:
             {
                 "features": list(FEATURES),
                 "weights": [round(float(w), 6) for w in self.weights],
-                "bias": round(float(self.bias), 6),
                 "calibration": {"x": [round(float(v), 6) for v in self.calibration_x],
                                 "y": [round(float(v), 6) for v in self.calibration_y]},
                 "meta": self.meta,
@@ -65,9 +71,9 @@ class Combiner:
         if hashlib.sha256(text.encode()).hexdigest() != expected:
             raise CombinerError(f"{path} does not match its checksum; rebuild it with `make coder`")
         data = json.loads(text)
-        if data["features"] != list(FEATURES):
+        if data["features"] != list(FEATURES) or "bias" in data:
             raise CombinerError(f"{path} was built for other features; rebuild it with `make coder`")
         return cls(
-            np.array(data["weights"], dtype=np.float64), float(data["bias"]),
+            np.array(data["weights"], dtype=np.float64),
             np.array(data["calibration"]["x"]), np.array(data["calibration"]["y"]), data.get("meta", {}),
         )
