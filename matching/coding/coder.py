@@ -10,7 +10,7 @@ Stages, each recorded as the ``signal`` that found a candidate:
    and, when given, of the title with its description.
 A pairwise logistic-regression combiner trained on taxonomy data only (``training.py``) ranks
 the candidates from these signals; each gets its share of the query's candidates, and isotonic
-calibration turns the best share into a probability.
+calibration turns each share into a probability.
 
 Abstain rule: ``needs_review`` is set when the top probability is below ``review_threshold``
 (tuned on the development set, see the README) or when nothing was found. With it the caller
@@ -274,7 +274,7 @@ class OccupationCoder:
             f[_F["dense_density"]] = density[pos]
             f[_F["dense_desc"]] = desc[pos]
             f[_F["dense_desc_margin"]] = desc[pos] - best_desc
-            f[_F["dense_context"]] = ctx[pos] if ctx is not None else max(name[pos], desc[pos])
+            f[_F["dense_context"]] = ctx[pos] if ctx is not None else 0.0
             f[_F["dense_rank"]] = 1.0 / dense_rank[pos]
             f[_F["fuzzy_rank"]] = 1.0 / fuzzy_rank[code] if code in fuzzy_rank else 0.0
             f[_F["latin"]] = latin

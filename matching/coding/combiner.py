@@ -7,8 +7,8 @@ candidate's, so that the weights learn which of two candidates is the better one
 Bradley–Terry model). Stored as JSON (weights, feature names, isotonic calibration points,
 training figures), so it is readable, diffable and free of pickles. A candidate's score is its
 share of its query's candidates, ``exp(w·x) / Σ exp(w·x)`` — the model's chance that it is the
-right one among them —; the probability maps the best share through isotonic regression fitted
-on a held-apart calibration split.
+right one among them —; the probability maps a share through isotonic regression fitted on a
+held-apart calibration split.
 """
 from __future__ import annotations
 

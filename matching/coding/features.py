@@ -19,7 +19,7 @@ FEATURES = (
     "dense_density",  # soft maximum over all the group's names: many close names count more than one
     "dense_desc",  # best cosine between the query and the group's definition or a task
     "dense_desc_margin",
-    "dense_context",  # best cosine of title + description (when given) to the group's labels
+    "dense_context",  # best cosine of title + description to the group's labels; 0 without a description the model reads
     "dense_rank",  # 1 / rank of the group by dense_name
     "fuzzy_rank",  # 1 / rank of the group by fuzzy
     "latin",  # the query is written in Latin script (embeddings are reliable there)

@@ -11,7 +11,7 @@ Most queries are coded leave-one-out — their own name (in every word order) is
 exact, span, fuzzy and dense stages — so the combiner learns what an unseen title looks like;
 the rest are coded as they are, so it also learns what an exact hit is worth. A hash of the
 query text assigns a fifth of them to calibration (the regression's strength, and isotonic
-regression of the best candidate's share against whether it is the right group).
+regression of every candidate's share against whether it is the right group).
 """
 from __future__ import annotations
 
@@ -122,8 +122,9 @@ def fit_ranker(lists: list[tuple[np.ndarray, np.ndarray, bool]]) -> Combiner:
     whether the query is in the calibration split. Each training query whose right group is
     among two or more candidates gives one difference per wrong candidate (right − wrong, and
     its negation as the other class); an L2 logistic regression without intercept on them gives
-    the weights. Its strength C is chosen from ``C_GRID`` by top-1 on the calibration split; the
-    best share of each calibration query, against whether it is right, fits the isotonic map."""
+    the weights. Its strength C is chosen from ``C_GRID`` by top-1 on the calibration split; every
+    candidate's share in that split, against whether it is right, fits the isotonic map (so the
+    second and third candidates get a probability too, not only the best)."""
     train = [(f, y) for f, y, calibration in lists if not calibration]
     calib = [(f, y) for f, y, calibration in lists if calibration and len(y)]
     diffs = [f[y == 1][0] - f[y == 0] for f, y in train if y.sum() == 1 and len(y) > 1]
@@ -138,9 +139,8 @@ def fit_ranker(lists: list[tuple[np.ndarray, np.ndarray, bool]]) -> Combiner:
         fits[c] = (float(np.mean([y[int(np.argmax(ranker.score(f)))] for f, y in calib])), ranker)
     best_c = max(C_GRID, key=lambda c: (fits[c][0], -c))
     calibration_top1, ranker = fits[best_c]
-    top = [ranker.score(f) for f, _ in calib]
-    shares = np.array([s.max() for s in top])
-    right = np.array([y[int(np.argmax(s))] for s, (_, y) in zip(top, calib)], dtype=float)
+    shares = np.concatenate([ranker.score(f) for f, _ in calib])
+    right = np.concatenate([y for _, y in calib]).astype(float)
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(shares, right)
     meta = {
         "train_queries": len(train),
