@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from scipy.sparse import csr_matrix
 from sparse_dot_topn import _core as _topn_core
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -39,6 +39,15 @@ def lexical_similarity(query: str, name: str) -> float:
 def name_similarity(query: str, name: str, cosine: float) -> float:
     """How well a nearest name matches: edit-distance similarity blended with n-gram cosine."""
     return 0.7 * lexical_similarity(query, name) + 0.3 * cosine
+
+
+def name_similarities(query: str, names: Sequence[str], cosines: Sequence[float]) -> np.ndarray:
+    """``name_similarity`` of one query to many names, each ratio computed for all names at once."""
+    if not names:
+        return np.zeros(0)
+    ratios = [process.cdist([query], names, scorer=scorer, dtype=np.float64)[0] * weight
+              for scorer, weight in ((fuzz.ratio, 1.0), (fuzz.token_sort_ratio, 0.95), (fuzz.token_set_ratio, 0.85))]
+    return 0.7 * (np.maximum.reduce(ratios) / 100) + 0.3 * np.asarray(cosines, dtype=np.float64)
 
 
 class Lexicon:

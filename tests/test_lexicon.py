@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from sparse_dot_topn import sp_matmul_topn
 
-from matching.lexicon import LexEntry, Lexicon
+from matching.lexicon import LexEntry, Lexicon, name_similarities, name_similarity
 
 NAMES = ["plumber", "electrician", "heavy truck driver", "car driver", "house driver", "mason",
          "bricklayer", "scaffolder", "domestic helper", "caregiver", "welder", "pipe fitter"]
@@ -31,3 +31,11 @@ def test_nearest_equals_the_public_top_n_product(lexicon, n):
         assert np.allclose([c for _, c in found], public.data[start:end])
         if queries[row] == "xyz":  # no n-gram in common with any name: nothing
             assert found == []
+
+
+def test_name_similarities_equal_one_at_a_time():
+    names = ["heavy truck driver", "driver truck heavy", "plumber", "truck", ""]
+    cosines = [0.9, 0.8, 0.1, 0.5, 0.0]
+    together = name_similarities("truck drvier heavy", names, cosines)
+    assert together.tolist() == [name_similarity("truck drvier heavy", n, c) for n, c in zip(names, cosines)]
+    assert name_similarities("x", [], []).shape == (0,)

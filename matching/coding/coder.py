@@ -30,7 +30,7 @@ from matching.coding.dense import UnitGroupDense
 from matching.coding.features import FEATURES
 from matching.coding.language import guess_language
 from matching.coding.preprocess import MAX_CHARS, Cleaned, clean, content_words, regional_reading
-from matching.lexicon import LexEntry, Lexicon, name_similarity
+from matching.lexicon import LexEntry, Lexicon, name_similarities
 from matching.text import normalise
 from taxonomies.aliases import scripts_of
 from taxonomies.ilo_index import natural_order
@@ -232,14 +232,16 @@ class OccupationCoder:
                     if e.code in self._unit_pos and coverage > span.get(e.code, (0.0, None))[0]:
                         span[e.code] = (coverage, e)
         fuzzy: dict[str, tuple[float, LexEntry]] = {}
+        by_query: dict[str, list[tuple[int, float]]] = {}
         for key_id, cosine, query in neighbours:
-            key = self.lexicon.keys[key_id]
-            if key in mask:
-                continue
-            similarity = name_similarity(query, key, cosine)
-            for e in self.lexicon.entries[key_id]:
-                if e.code in self._unit_pos and similarity > fuzzy.get(e.code, (0.0, None))[0]:
-                    fuzzy[e.code] = (similarity, e)
+            if self.lexicon.keys[key_id] not in mask:
+                by_query.setdefault(query, []).append((key_id, cosine))
+        for query, near in by_query.items():
+            similarities = name_similarities(query, [self.lexicon.keys[i] for i, _ in near], [c for _, c in near])
+            for (key_id, _), similarity in zip(near, similarities.tolist()):
+                for e in self.lexicon.entries[key_id]:
+                    if e.code in self._unit_pos and similarity > fuzzy.get(e.code, (0.0, None))[0]:
+                        fuzzy[e.code] = (similarity, e)
         lang = item.lang or guess_language(item.text, [e for _, e in exact.values()] + [e for _, e in span.values()])
 
         candidates = set(exact) | set(span)
