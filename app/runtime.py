@@ -96,7 +96,8 @@ def build_coder(tx: Taxonomies, data: LabelData, encoder: Encoder, indexes: dict
                 settings: Settings, combiner: Combiner | None) -> OccupationCoder:
     units = [g.code for g in tx.unit_groups()]
     dense = UnitGroupDense(units, [indexes["occupations"], indexes["aliases"]])
-    return OccupationCoder(tx, data.lexicon, dense, encoder, combiner, settings.coder_review_threshold)
+    return OccupationCoder(tx, data.lexicon, dense, encoder, combiner, settings.coder_review_threshold,
+                           reads_any_language=settings.model_multilingual)
 
 
 def build_skill_extractor(tx: Taxonomies, encoder: Encoder, index: LabelIndex) -> SkillExtractor:

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     cors_origins: list[str] = Field(default_factory=list)
     search_max_limit: int = Field(default=100, ge=1, le=1000)
+    model_multilingual: bool = Field(
+        default=False,
+        description="The embedding model reads the returnees' languages: the coder then scores descriptions in "
+        "any language (with the default English model only those mostly in the taxonomies' English words).",
+    )
     coder_review_threshold: float = Field(
         default=0.5, ge=0, le=1,
         description="Coded occupations whose calibrated probability is below this need review (abstain rule).",

@@ -1,4 +1,5 @@
 """The occupation coder on returnees' own words (needs the model and the trained combiner)."""
+import numpy as np
 import pytest
 
 from matching.coding.coder import CodingItem
@@ -99,3 +100,15 @@ def test_officer_level_executive_is_coded_as_such(coder):
     marketing, hr = coder.code([CodingItem("Marketing Executive"), CodingItem("HR executive")], k=3)
     assert marketing.candidates[0].code == "2431"  # marketing professionals, not managers (1221)
     assert hr.candidates[0].code[:3] != "121"  # not a manager
+
+
+
+def test_descriptions_the_model_cannot_read_are_not_scored(coder, monkeypatch):
+    tagalog = "Paglilinis ng bahay, paglalaba, pagluluto ng pagkain ng pamilya"
+    english = "Cleaning the house, washing clothes and cooking for the family"
+    assert coder._model_reads(english) and not coder._model_reads(tagalog)
+    bare, described = coder.code([CodingItem("helper"), CodingItem("helper", tagalog)])
+    assert [(c.code, c.score) for c in described.candidates] == [(c.code, c.score) for c in bare.candidates]
+    assert not np.allclose(described.vector, bare.vector)  # matching still gets the description
+    monkeypatch.setattr(coder, "reads_any_language", True)  # a multilingual model reads it
+    assert coder._model_reads(tagalog)

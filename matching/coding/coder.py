@@ -111,6 +111,7 @@ class OccupationCoder:
         encoder,
         combiner: Combiner | None,
         review_threshold: float = 0.5,
+        reads_any_language: bool = False,
     ):
         self.tx = tx
         self.lexicon = lexicon
@@ -118,6 +119,7 @@ class OccupationCoder:
         self.encoder = encoder
         self.combiner = combiner
         self.review_threshold = review_threshold
+        self.reads_any_language = reads_any_language  # a multilingual embedding model
         self.units = dense.units
         self._unit_pos = {code: i for i, code in enumerate(self.units)}
         # The words of the taxonomies' own (English) names: what the default embedding model reads.
@@ -184,7 +186,10 @@ class OccupationCoder:
     def _model_reads(self, text: str) -> bool:
         """Whether most of ``text``'s words are words of the taxonomies' names: a description the
         English embedding model cannot read ("mengoperasikan mesin jahit") would only add noise
-        to the candidates' scores, so it is not scored (its embedding is still the result's)."""
+        to the candidates' scores, so it is not scored (its embedding is still the result's).
+        With a multilingual model (``reads_any_language``) every description is read."""
+        if self.reads_any_language:
+            return bool(text.strip())
         words = [w for w in normalise(text).split() if len(w) > 2 and not w.isdigit()]
         return bool(words) and sum(w in self._model_words for w in words) >= 0.5 * len(words)
 
