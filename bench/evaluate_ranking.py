@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import tempfile
 import uuid
 from collections import defaultdict
 from pathlib import Path
@@ -24,15 +23,12 @@ import numpy as np
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.auth.keys import create_organisation, issue_key
 from app.auth.models import Role
-from app.db import migrate
-from app.main import create_app
 from app.matches.service import engine as matching_engine
 from app.matches.service import ready_profile
 from app.passports.models import Passport
-from app.runtime import Runtime
-from app.settings import PROJECT_ROOT, Settings
+from app.settings import PROJECT_ROOT
+from bench.service import temporary_service
 from matching.ranking.components import occupation_fit
 from matching.ranking.evaluation import ndcg_at_k
 
@@ -108,17 +104,8 @@ def evaluate(client: TestClient, key: str, judged: dict) -> dict:
 
 def run(judged_path: Path = JUDGED) -> dict:
     judged = json.loads(judged_path.read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'eval.db'}"
-        settings = Settings(database_url=url, auto_migrate=False, upload_worker=False)
-        migrate(url)
-        runtime = Runtime(settings)
-        runtime.load()
-        app = create_app(settings, runtime=runtime)
-        with TestClient(app) as client, Session(app.state.engine) as session:
-            org = create_organisation(session, "Judged set", "judged-set", "LK")
-            key = issue_key(session, org, Role.admin, "eval", settings.api_key_pepper).key
-            return evaluate(client, key, judged)
+    with temporary_service(Role.admin, "LK", upload_worker=False) as service:
+        return evaluate(service.client, service.key, judged)
 
 
 def main() -> None:

@@ -12,19 +12,11 @@ from __future__ import annotations
 import argparse
 import csv
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from fastapi.testclient import TestClient
-from sqlmodel import Session
-
-from app.auth.keys import create_organisation, issue_key
 from app.auth.models import Role
-from app.db import migrate
-from app.main import create_app
-from app.runtime import Runtime
-from app.settings import PROJECT_ROOT, Settings
+from app.settings import PROJECT_ROOT
+from bench.service import temporary_service
 from matching.coding.coder import CodingItem
 
 TASKS = ["laid bricks and plastering walls", "cooking and cleaning for the family", "drove the family car",
@@ -52,39 +44,29 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     args = parser.parse_args()
     titles = _titles()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        settings = Settings(database_url=url, auto_migrate=False)
-        migrate(url)
-        runtime = Runtime(settings)
-        runtime.load()
-        app = create_app(settings, runtime=runtime)
-        with Session(app.state.engine) as session:
-            org = create_organisation(session, "Bench", "bench", "LK")
-            key = issue_key(session, org, Role.portal, "bench", settings.api_key_pepper).key
-        headers = {"X-API-Key": key}
-        with TestClient(app) as client:
-            for n in range(10):  # warm up
-                client.post("/v1/passports", json=_passport(10_000 + n, titles, 5), headers=headers)
-            one, alone = [], []
-            for n in range(100):
-                body = _passport(20_000 + n, titles, 5)
-                started = time.perf_counter()
-                assert client.post("/v1/passports", json=body, headers=headers).status_code == 201
-                one.append(time.perf_counter() - started)
-                items = [CodingItem(e["title"], e["tasks"]) for e in body["experiences"]]
-                started = time.perf_counter()
-                runtime.coder.code(items, k=6)
-                alone.append(time.perf_counter() - started)
-            p = lambda xs, q: statistics.quantiles(xs, n=100)[q - 1] * 1000  # noqa: E731
-            print(f"create + code a passport with 5 experiences (n=100): p50 {p(one, 50):.0f} ms, p95 {p(one, 95):.0f} ms; "
-                  f"coding the 5 texts alone p50 {p(alone, 50):.0f} ms; ratio {p(one, 50) / p(alone, 50):.2f}×")
+    with temporary_service(Role.portal, "LK") as service:
+        client, runtime, headers = service.client, service.runtime, service.headers
+        for n in range(10):  # warm up
+            client.post("/v1/passports", json=_passport(10_000 + n, titles, 5), headers=headers)
+        one, alone = [], []
+        for n in range(100):
+            body = _passport(20_000 + n, titles, 5)
             started = time.perf_counter()
-            for n in range(args.n):
-                assert client.post("/v1/passports", json=_passport(n, titles, 2), headers=headers).status_code == 201
-            elapsed = time.perf_counter() - started
-            print(f"{args.n} passports (2 experiences each) through the API, one call at a time: {elapsed:.1f} s, "
-                  f"{args.n / elapsed:.1f} passports/s")
+            assert client.post("/v1/passports", json=body, headers=headers).status_code == 201
+            one.append(time.perf_counter() - started)
+            items = [CodingItem(e["title"], e["tasks"]) for e in body["experiences"]]
+            started = time.perf_counter()
+            runtime.coder.code(items, k=6)
+            alone.append(time.perf_counter() - started)
+        p = lambda xs, q: statistics.quantiles(xs, n=100)[q - 1] * 1000  # noqa: E731
+        print(f"create + code a passport with 5 experiences (n=100): p50 {p(one, 50):.0f} ms, p95 {p(one, 95):.0f} ms; "
+              f"coding the 5 texts alone p50 {p(alone, 50):.0f} ms; ratio {p(one, 50) / p(alone, 50):.2f}×")
+        started = time.perf_counter()
+        for n in range(args.n):
+            assert client.post("/v1/passports", json=_passport(n, titles, 2), headers=headers).status_code == 201
+        elapsed = time.perf_counter() - started
+        print(f"{args.n} passports (2 experiences each) through the API, one call at a time: {elapsed:.1f} s, "
+              f"{args.n / elapsed:.1f} passports/s")
 
 
 if __name__ == "__main__":

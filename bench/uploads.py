@@ -19,20 +19,15 @@ import argparse
 import csv
 import io
 import resource
-import tempfile
 import time
-from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from app.auth.keys import create_organisation, issue_key
 from app.auth.models import Role
-from app.db import migrate
-from app.main import create_app
-from app.runtime import BoundedCache, Runtime
-from app.settings import PROJECT_ROOT, Settings
+from app.runtime import BoundedCache
+from app.settings import PROJECT_ROOT
 from app.uploads.worker import UploadWorker
+from bench.service import temporary_service
 
 SHARED = PROJECT_ROOT.parent / "shared" / "data" / "vacancies"
 HEADER = ["Job ID", "Job Title", "Company Name", "Location", "Salary", "Posted Date", "Job Type", "Job Description"]
@@ -96,39 +91,31 @@ def main() -> None:
     parser.add_argument("--short", type=int, default=100_000)
     args = parser.parse_args()
     described, every = postings()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        settings = Settings(database_url=url, auto_migrate=False, upload_worker=False, upload_chunk_rows=500)
-        migrate(url)
-        runtime = Runtime(settings)
-        runtime.load()
-        app = create_app(settings, runtime=runtime)
-        with TestClient(app) as client, Session(app.state.engine) as session:
-            org = create_organisation(session, "Bench fair", "bench", "MY")
-            key = issue_key(session, org, Role.fair_organiser, "bench", settings.api_key_pepper).key
-            worker = UploadWorker(app.state.engine, runtime, settings)
-            for label, n, pool, short in (("with descriptions", args.n, described, False),
-                                          ("short rows", args.short, every, True)):
-                if not n:
-                    continue
-                data, texts = build(n, pool, short)
-                t0 = time.perf_counter()
-                runtime.encoder.encode(texts)
-                encode_s = time.perf_counter() - t0
-                distinct = list(dict.fromkeys(texts))
-                t0 = time.perf_counter()
-                runtime.encoder.encode(distinct)
-                distinct_s = time.perf_counter() - t0
-                runtime.coding_cache = BoundedCache(runtime.coding_cache.size)  # start cold
-                elapsed, job = run(client, worker, key, data)
-                c = job["counts"]
-                print(f"{n:,} vacancies, {label} ({len(data) / 1e6:.1f} MB CSV, {len(distinct):,} distinct texts):")
-                print(f"  upload end to end {elapsed:.1f} s = {n / elapsed:,.0f} rows/s; encoding the same "
-                      f"{len(texts):,} texts alone {encode_s:.1f} s, ratio {elapsed / encode_s:.2f}x; encoding each "
-                      f"distinct text once {distinct_s:.1f} s, ratio {elapsed / distinct_s:.2f}x")
-                print(f"  created {c['created']:,}, invalid {c['invalid']:,}, flagged {c['flagged']:,}, "
-                      f"needs_review {c['needs_review']:,}")
-                print(f"  peak memory so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2:.2f} GB")
+    with temporary_service(Role.fair_organiser, "MY", upload_worker=False, upload_chunk_rows=500) as service:
+        client, runtime, key = service.client, service.runtime, service.key
+        worker = UploadWorker(service.app.state.engine, runtime, service.settings)
+        for label, n, pool, short in (("with descriptions", args.n, described, False),
+                                      ("short rows", args.short, every, True)):
+            if not n:
+                continue
+            data, texts = build(n, pool, short)
+            t0 = time.perf_counter()
+            runtime.encoder.encode(texts)
+            encode_s = time.perf_counter() - t0
+            distinct = list(dict.fromkeys(texts))
+            t0 = time.perf_counter()
+            runtime.encoder.encode(distinct)
+            distinct_s = time.perf_counter() - t0
+            runtime.coding_cache = BoundedCache(runtime.coding_cache.size)  # start cold
+            elapsed, job = run(client, worker, key, data)
+            c = job["counts"]
+            print(f"{n:,} vacancies, {label} ({len(data) / 1e6:.1f} MB CSV, {len(distinct):,} distinct texts):")
+            print(f"  upload end to end {elapsed:.1f} s = {n / elapsed:,.0f} rows/s; encoding the same "
+                  f"{len(texts):,} texts alone {encode_s:.1f} s, ratio {elapsed / encode_s:.2f}x; encoding each "
+                  f"distinct text once {distinct_s:.1f} s, ratio {elapsed / distinct_s:.2f}x")
+            print(f"  created {c['created']:,}, invalid {c['invalid']:,}, flagged {c['flagged']:,}, "
+                  f"needs_review {c['needs_review']:,}")
+            print(f"  peak memory so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2:.2f} GB")
 
 
 if __name__ == "__main__":

@@ -49,33 +49,29 @@ def main(argv: list[str]) -> int:
     if set(data.get("scale", {})) != {"0", "1", "2", "3"}:
         fail("'scale' must describe exactly the grades '0', '1', '2' and '3'")
 
-    vacancy_ids: list[str] = []
-    for n, raw in enumerate(data.get("vacancies", [])):
-        try:
-            vacancy = VacancyBody.model_validate(raw)
-        except ValidationError as exc:
-            fail(f"vacancies[{n}] ({raw.get('external_id')}): {exc}")
-            continue
-        if not vacancy.external_id:
-            fail(f"vacancies[{n}] has no external_id")
-            continue
-        vacancy_ids.append(vacancy.external_id)
+    def validated(section: str, model) -> list:
+        """The section's entries that ``model`` accepts and that carry an external_id."""
+        accepted = []
+        for n, raw in enumerate(data.get(section, [])):
+            try:
+                item = model.model_validate(raw)
+            except ValidationError as exc:
+                fail(f"{section}[{n}] ({raw.get('external_id')}): {exc}")
+                continue
+            if not item.external_id:
+                fail(f"{section}[{n}] has no external_id")
+                continue
+            accepted.append(item)
+        return accepted
+
+    vacancies = validated("vacancies", VacancyBody)
+    for vacancy in vacancies:
         if vacancy.status.value != "open":
             fail(f"{vacancy.external_id}: status is {vacancy.status.value}, not open")
         if vacancy.expires_on is None or vacancy.expires_on < NOT_EXPIRED_BEFORE:
             fail(f"{vacancy.external_id}: expires_on {vacancy.expires_on} is before {NOT_EXPIRED_BEFORE}")
-
-    course_ids: list[str] = []
-    for n, raw in enumerate(data.get("courses", [])):
-        try:
-            course = CourseBody.model_validate(raw)
-        except ValidationError as exc:
-            fail(f"courses[{n}] ({raw.get('external_id')}): {exc}")
-            continue
-        if not course.external_id:
-            fail(f"courses[{n}] has no external_id")
-            continue
-        course_ids.append(course.external_id)
+    vacancy_ids = [v.external_id for v in vacancies]
+    course_ids = [c.external_id for c in validated("courses", CourseBody)]
 
     for kind, ids in (("vacancy", vacancy_ids), ("course", course_ids)):
         for value, count in Counter(ids).items():
