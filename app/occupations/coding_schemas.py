@@ -30,7 +30,8 @@ class CandidateOut(BaseModel):
     code: str
     title: str
     probability: float = Field(description="Calibrated probability that this is the right unit group")
-    score: float = Field(description="The combiner's raw score")
+    score: float = Field(description="Its share of the text's candidates under the combiner (0–1, the shares "
+                         "sum to 1; uncalibrated)")
     matched_label: str = Field(description="The name, alias or description that matched")
     matched_source: str = Field(description="Where that label comes from: isco_title, esco_alt, ilo_index, alias, …")
     signal: str = Field(description="The stage that found it: exact, alias, span, fuzzy or dense")
@@ -40,7 +41,7 @@ class CandidateOut(BaseModel):
 class GroupGuessOut(BaseModel):
     code: str
     title: str
-    probability: float
+    probability: float = Field(description="Sum of the shares of the candidates in this group")
 
 
 class CodingResultOut(BaseModel):
