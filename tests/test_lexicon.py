@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from sparse_dot_topn import sp_matmul_topn
 
-from matching.lexicon import LexEntry, Lexicon, name_similarities, name_similarity
+from matching.lexicon import COMMON_NGRAM_NAMES, LexEntry, Lexicon, name_similarities, name_similarity
 
 NAMES = ["plumber", "electrician", "heavy truck driver", "car driver", "house driver", "mason",
          "bricklayer", "scaffolder", "domestic helper", "caregiver", "welder", "pipe fitter"]
@@ -39,3 +39,14 @@ def test_name_similarities_equal_one_at_a_time():
     together = name_similarities("truck drvier heavy", names, cosines)
     assert together.tolist() == [name_similarity("truck drvier heavy", n, c) for n, c in zip(names, cosines)]
     assert name_similarities("x", [], []).shape == (0,)
+
+
+def test_ngrams_common_to_most_names_are_left_out_and_typos_still_found():
+    # "er" and " t" are in every filler name; "plumber" and "welder" are still found from typos
+    filler = [f"t{i:05d}er" for i in range(COMMON_NGRAM_NAMES + 1)]
+    big = Lexicon(LexEntry(f"{i % 9000:04d}", name, "test") for i, name in enumerate(filler + NAMES))
+    vocabulary = big._vectorizer.vocabulary_
+    assert "er" not in vocabulary and " t" not in vocabulary and "mb" in vocabulary
+    for query, expected in [("plumbar", "plumber"), ("weldr", "welder")]:
+        best_id, _ = big.nearest([query], 3)[0][0]
+        assert big.keys[best_id] == expected
