@@ -1,0 +1,50 @@
+"""The dense stage: per unit group, the best name and description cosines and the density of
+close names, the same however the label vectors are blocked, and equal to a plain computation."""
+import numpy as np
+import pytest
+
+from matching.coding.dense import UnitGroupDense
+from matching.label_index import LabelIndex
+from taxonomies.labels import Label, LabelKind
+
+UNITS = ["7112", "7115", "8322", "9111"]
+
+
+def _index(rng, n_labels=50, n_texts=40, dimension=16):
+    matrix = rng.standard_normal((n_texts, dimension)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    kinds = [LabelKind.esco_alt, LabelKind.ilo_index, LabelKind.isco_definition]
+    labels = tuple(Label(f"t{i}", kinds[i % 3], UNITS[i % len(UNITS)] if i % 7 else "0110", str(i))
+                   for i in range(n_labels))
+    rows = rng.integers(0, n_texts, n_labels).astype(np.int32)  # texts shared by several labels
+    return LabelIndex("test", labels, rows, matrix, "model", "v1")
+
+
+def _plain(index, vectors):
+    sims = vectors @ index.matrix[index.rows].T
+    name = np.full((len(vectors), len(UNITS)), -1.0)
+    desc = np.full((len(vectors), len(UNITS)), -1.0)
+    mass = np.zeros((len(vectors), len(UNITS)))
+    for j, label in enumerate(index.labels):
+        if label.target not in UNITS:
+            continue
+        u = UNITS.index(label.target)
+        if label.kind == LabelKind.isco_definition:
+            desc[:, u] = np.maximum(desc[:, u], sims[:, j])
+        else:
+            name[:, u] = np.maximum(name[:, u], sims[:, j])
+            mass[:, u] += np.exp((sims[:, j] - 1.0) / 0.05)
+    return name, 0.05 * np.log(np.maximum(mass, 1e-30)), desc
+
+
+@pytest.mark.parametrize("n_queries", [1, 3, 70])  # matrix-vector products, and chunked matrix products
+@pytest.mark.parametrize("block", [1, 7, 8192])
+def test_scores_equal_a_plain_computation_for_any_blocking(n_queries, block):
+    rng = np.random.default_rng(n_queries)
+    index = _index(rng)
+    vectors = rng.standard_normal((n_queries, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    name, density, desc = UnitGroupDense(UNITS, [index], block=block).scores(vectors)
+    want_name, want_density, want_desc = _plain(index, vectors)
+    assert np.allclose(name, want_name, atol=1e-5) and np.allclose(desc, want_desc, atol=1e-5)
+    assert np.allclose(density, want_density, atol=1e-4)
