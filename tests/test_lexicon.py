@@ -50,3 +50,14 @@ def test_ngrams_common_to_most_names_are_left_out_and_typos_still_found():
     for query, expected in [("plumbar", "plumber"), ("weldr", "welder")]:
         best_id, _ = big.nearest([query], 3)[0][0]
         assert big.keys[best_id] == expected
+
+
+def test_query_vectors_equal_the_vectorizers_transform():
+    big = Lexicon(LexEntry(f"{i % 9000:04d}", name, "test")
+                  for i, name in enumerate([f"t{i:05d}er" for i in range(COMMON_NGRAM_NAMES + 1)] + NAMES))
+    queries = ["plumbar", "heavy truck driver", "", "xyz qq", "दकर्मी", "tukang batu", "t00001er", "er er er"]
+    for lexicon in (big, Lexicon(LexEntry(f"{i:04d}", n, "test") for i, n in enumerate(NAMES))):
+        ours, theirs = lexicon._query_vectors(queries), lexicon._vectorizer.transform(queries)
+        assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
+        assert np.array_equal(ours.indptr, theirs.indptr) and np.array_equal(ours.indices, theirs.indices)
+        assert np.array_equal(ours.data, theirs.data)
