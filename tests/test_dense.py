@@ -48,3 +48,21 @@ def test_scores_equal_a_plain_computation_for_any_blocking(n_queries, block):
     want_name, want_density, want_desc = _plain(index, vectors)
     assert np.allclose(name, want_name, atol=1e-5) and np.allclose(desc, want_desc, atol=1e-5)
     assert np.allclose(density, want_density, atol=1e-4)
+
+
+@pytest.mark.parametrize("block", [1, 7, 8192])
+def test_best_name_is_the_groups_most_similar_name(block):
+    rng = np.random.default_rng(7)
+    index = _index(rng)
+    dense = UnitGroupDense(UNITS, [index], block=block)
+    vector = rng.standard_normal(16).astype(np.float32)
+    vector /= np.linalg.norm(vector)
+    sims = index.matrix[index.rows] @ vector
+    for code in UNITS:
+        names = [j for j, label in enumerate(index.labels)
+                 if label.target == code and label.kind != LabelKind.isco_definition]
+        best = max(names, key=lambda j: (sims[j], -j))
+        text, kind, cosine = dense.best_name(vector, code)
+        assert (text, kind) == (index.labels[best].text, str(index.labels[best].kind))
+        assert cosine == pytest.approx(sims[best], abs=1e-6)
+    assert dense.best_name(vector, "0110") is None  # not one of the coder's unit groups

@@ -27,29 +27,32 @@ class UnitGroupDense:
         self._unit_pos = {code: i for i, code in enumerate(self.units)}
         self.indexes = list(indexes)
         self.chunk = chunk
+        self.block = block
         self._parts = []  # (index number, is-name, rows, unit positions, reduceat starts, blocks of labels transposed)
-        self._names_of: list[dict[str, np.ndarray]] = []
+        # per index: the label ids of its name part in the part's order, and each unit group's
+        # range of columns there (for ``best_name``)
+        self._names: list[tuple[int, np.ndarray, dict[str, tuple[int, int]]]] = []
         for number, index in enumerate(self.indexes):
-            names_of: dict[str, list[int]] = {}
             for is_name in (True, False):
-                pairs = []
+                triples = []
                 for i, label in enumerate(index.labels):
                     if label.target in self._unit_pos and (label.kind in NAME_KINDS) == is_name:
-                        pairs.append((self._unit_pos[label.target], int(index.rows[i])))
-                        if is_name:
-                            names_of.setdefault(label.target, []).append(i)
-                if not pairs:
+                        triples.append((self._unit_pos[label.target], int(index.rows[i]), i))
+                if not triples:
                     continue
-                pairs.sort()
-                unit_of = np.array([p[0] for p in pairs], dtype=np.int32)
-                rows = np.array([p[1] for p in pairs], dtype=np.int32)
+                triples.sort()
+                unit_of = np.array([t[0] for t in triples], dtype=np.int32)
+                rows = np.array([t[1] for t in triples], dtype=np.int32)
                 starts = np.flatnonzero(np.r_[True, unit_of[1:] != unit_of[:-1]])
+                if is_name:
+                    ends = np.r_[starts[1:], len(triples)]
+                    ranges = {self.units[unit_of[a]]: (int(a), int(b)) for a, b in zip(starts, ends)}
+                    self._names.append((len(self._parts), np.array([t[2] for t in triples], dtype=np.int64), ranges))
                 # the part's label vectors in unit order, transposed (dimension × labels) in
                 # contiguous blocks: no gather at query time, and each block read once per batch
                 blocks = [np.ascontiguousarray(index.matrix[rows[lo:lo + block]].T)
                           for lo in range(0, len(rows), block)]
                 self._parts.append((number, is_name, rows, unit_of[starts], starts, blocks))
-            self._names_of.append({code: np.array(ids, dtype=np.int32) for code, ids in names_of.items()})
 
     def scores(
         self, vectors: np.ndarray, mask_rows: Sequence[Sequence[int]] | None = None, density_rows: int | None = None,
@@ -97,16 +100,23 @@ class UnitGroupDense:
         return name, density, desc
 
     def best_name(self, vector: np.ndarray, code: str) -> tuple[str, str, float] | None:
-        """(label, kind, cosine) of the name of ``code`` most similar to ``vector``."""
+        """(label, kind, cosine) of the name of ``code`` most similar to ``vector``: read from the
+        group's own columns of the stored blocks (no gather); of equal cosines, the first label."""
         best = None
-        for number, index in enumerate(self.indexes):
-            ids = self._names_of[number].get(code)
-            if ids is None:
+        vector = np.asarray(vector, dtype=np.float32)
+        for part, label_ids, ranges in self._names:
+            if code not in ranges:
                 continue
-            sims = index.matrix[index.rows[ids]] @ vector
-            top = int(np.argmax(sims))
+            number, blocks = self._parts[part][0], self._parts[part][5]
+            lo, hi = ranges[code]
+            sims = np.concatenate([
+                vector @ blocks[b][:, max(lo, b * self.block) - b * self.block:min(hi, (b + 1) * self.block) - b * self.block]
+                for b in range(lo // self.block, (hi - 1) // self.block + 1)
+            ])
+            ties = np.flatnonzero(sims == sims.max())
+            top = ties[np.argmin(label_ids[lo + ties])]
             if best is None or sims[top] > best[2]:
-                label = index.labels[ids[top]]
+                label = self.indexes[number].labels[label_ids[lo + top]]
                 best = (label.text, str(label.kind), float(sims[top]))
         return best
 
