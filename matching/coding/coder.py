@@ -265,9 +265,19 @@ class OccupationCoder:
         latin = float(scripts_of(c.primary) <= {"Latn"})
 
         features = np.zeros((len(codes), len(FEATURES)), dtype=np.float64)
+        pos = np.fromiter((self._unit_pos[code] for code in codes), dtype=np.intp, count=len(codes))
+        features[:, _F["dense_name"]] = name[pos]
+        features[:, _F["dense_name_margin"]] = name[pos] - best_name
+        features[:, _F["dense_full"]] = full_name[pos]
+        features[:, _F["dense_density"]] = density[pos]
+        features[:, _F["dense_desc"]] = desc[pos]
+        features[:, _F["dense_desc_margin"]] = desc[pos] - best_desc
+        if ctx is not None:
+            features[:, _F["dense_context"]] = ctx[pos]
+        features[:, _F["dense_rank"]] = 1.0 / dense_rank[pos]
+        features[:, _F["latin"]] = latin
         evidence = {}
         for row, code in enumerate(codes):
-            pos = self._unit_pos[code]
             f = features[row]
             if code in exact:
                 f[_F["exact"]] = exact[code][0]
@@ -275,23 +285,14 @@ class OccupationCoder:
             f[_F["span"]] = span.get(code, (0.0, None))[0]
             f[_F["fuzzy"]] = fuzzy.get(code, (0.0, None))[0]
             f[_F["fuzzy_margin"]] = f[_F["fuzzy"]] - best_fuzzy
-            f[_F["dense_name"]] = name[pos]
-            f[_F["dense_name_margin"]] = name[pos] - best_name
-            f[_F["dense_full"]] = full_name[pos]
-            f[_F["dense_density"]] = density[pos]
-            f[_F["dense_desc"]] = desc[pos]
-            f[_F["dense_desc_margin"]] = desc[pos] - best_desc
-            f[_F["dense_context"]] = ctx[pos] if ctx is not None else 0.0
-            f[_F["dense_rank"]] = 1.0 / dense_rank[pos]
             f[_F["fuzzy_rank"]] = 1.0 / fuzzy_rank[code] if code in fuzzy_rank else 0.0
-            f[_F["latin"]] = latin
             if code in exact:
                 entry = exact[code][1]
                 signal = "exact" if entry.source not in _ALIAS_SOURCES else entry.source.replace("tenant_alias", "alias")
                 evidence[code] = (signal, entry.label, entry.source)
             elif code in span and span[code][0] >= 0.5:
                 evidence[code] = ("span", span[code][1].label, span[code][1].source)
-            elif code in fuzzy and fuzzy[code][0] >= name[pos]:
+            elif code in fuzzy and fuzzy[code][0] >= name[pos[row]]:
                 evidence[code] = ("fuzzy", fuzzy[code][1].label, fuzzy[code][1].source)
         return _Prepared(c, vector, lang, codes, features, evidence)
 
