@@ -109,10 +109,11 @@ class UnitGroupDense:
                 continue
             number, blocks = self._parts[part][0], self._parts[part][5]
             lo, hi = ranges[code]
-            sims = np.concatenate([
-                vector @ blocks[b][:, max(lo, b * self.block) - b * self.block:min(hi, (b + 1) * self.block) - b * self.block]
-                for b in range(lo // self.block, (hi - 1) // self.block + 1)
-            ])
+            pieces = []  # the group's columns, in the one or two blocks they fall in
+            for b in range(lo // self.block, (hi - 1) // self.block + 1):
+                start = b * self.block
+                pieces.append(vector @ blocks[b][:, max(lo, start) - start:min(hi, start + self.block) - start])
+            sims = np.concatenate(pieces)
             ties = np.flatnonzero(sims == sims.max())
             top = ties[np.argmin(label_ids[lo + ties])]
             if best is None or sims[top] > best[2]:
