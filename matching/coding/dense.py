@@ -109,7 +109,7 @@ class UnitGroupDense:
                 continue
             number, blocks = self._parts[part][0], self._parts[part][5]
             lo, hi = ranges[code]
-            pieces = []  # the group's columns, in the one or two blocks they fall in
+            pieces = []  # the group's columns, in the blocks they fall in
             for b in range(lo // self.block, (hi - 1) // self.block + 1):
                 start = b * self.block
                 pieces.append(vector @ blocks[b][:, max(lo, start) - start:min(hi, start + self.block) - start])
