@@ -32,25 +32,25 @@ class LexEntry:
     lang: str = "en"
 
 
-def lexical_similarity(query: str, name: str) -> float:
-    """0..1: whole-string edit ratio, word-order-free ratio, and (discounted) word-subset ratio."""
-    return max(
-        fuzz.ratio(query, name), 0.95 * fuzz.token_sort_ratio(query, name), 0.85 * fuzz.token_set_ratio(query, name)
-    ) / 100
+# A name's edit-distance similarity: the best of the whole-string ratio, the word-order-free
+# ratio and the (discounted) word-subset ratio, each with its weight; blended with the
+# n-gram cosine.
+_RATIOS = ((fuzz.ratio, 1.0), (fuzz.token_sort_ratio, 0.95), (fuzz.token_set_ratio, 0.85))
+_EDIT_SHARE, _COSINE_SHARE = 0.7, 0.3
 
 
 def name_similarity(query: str, name: str, cosine: float) -> float:
     """How well a nearest name matches: edit-distance similarity blended with n-gram cosine."""
-    return 0.7 * lexical_similarity(query, name) + 0.3 * cosine
+    edit = max(weight * scorer(query, name) for scorer, weight in _RATIOS) / 100
+    return _EDIT_SHARE * edit + _COSINE_SHARE * cosine
 
 
 def name_similarities(query: str, names: Sequence[str], cosines: Sequence[float]) -> np.ndarray:
     """``name_similarity`` of one query to many names, each ratio computed for all names at once."""
     if not names:
         return np.zeros(0)
-    ratios = [process.cdist([query], names, scorer=scorer, dtype=np.float64)[0] * weight
-              for scorer, weight in ((fuzz.ratio, 1.0), (fuzz.token_sort_ratio, 0.95), (fuzz.token_set_ratio, 0.85))]
-    return 0.7 * (np.maximum.reduce(ratios) / 100) + 0.3 * np.asarray(cosines, dtype=np.float64)
+    ratios = [process.cdist([query], names, scorer=scorer, dtype=np.float64)[0] * weight for scorer, weight in _RATIOS]
+    return _EDIT_SHARE * (np.maximum.reduce(ratios) / 100) + _COSINE_SHARE * np.asarray(cosines, dtype=np.float64)
 
 
 class Lexicon:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -17,6 +18,23 @@ _DENSITY_T = 0.05
 _BLOCK = 8192
 
 
+class _Part(NamedTuple):
+    """The labels of one kind (names, or descriptions) of one index, in unit-group order."""
+    number: int  # which index
+    is_name: bool
+    rows: np.ndarray  # each label's row in the index's matrix
+    units: np.ndarray  # the unit positions present, in order
+    starts: np.ndarray  # where each of those units' labels start (for reduceat)
+    blocks: list[np.ndarray]  # the label vectors, transposed (dimension × up to ``_BLOCK`` labels)
+
+
+class _Names(NamedTuple):
+    """For ``best_name``: a name part, its labels' ids, and each unit group's columns there."""
+    part: _Part
+    label_ids: np.ndarray
+    ranges: dict[str, tuple[int, int]]
+
+
 class UnitGroupDense:
     """Per unit group, the best cosine over its names (titles, ESCO labels, ILO index, aliases)
     and over its descriptions (ISCO definition and tasks), for many queries at once, in chunks
@@ -28,10 +46,8 @@ class UnitGroupDense:
         self.indexes = list(indexes)
         self.chunk = chunk
         self.block = block
-        self._parts = []  # (index number, is-name, rows, unit positions, reduceat starts, blocks of labels transposed)
-        # per index: the label ids of its name part in the part's order, and each unit group's
-        # range of columns there (for ``best_name``)
-        self._names: list[tuple[int, np.ndarray, dict[str, tuple[int, int]]]] = []
+        self._parts: list[_Part] = []
+        self._names: list[_Names] = []
         for number, index in enumerate(self.indexes):
             for is_name in (True, False):
                 triples = []
@@ -44,15 +60,16 @@ class UnitGroupDense:
                 unit_of = np.array([t[0] for t in triples], dtype=np.int32)
                 rows = np.array([t[1] for t in triples], dtype=np.int32)
                 starts = np.flatnonzero(np.r_[True, unit_of[1:] != unit_of[:-1]])
+                # the label vectors in unit order, transposed in contiguous blocks: no gather at
+                # query time, and each block read once per batch
+                blocks = [np.ascontiguousarray(index.matrix[rows[lo:lo + block]].T)
+                          for lo in range(0, len(rows), block)]
+                part = _Part(number, is_name, rows, unit_of[starts], starts, blocks)
+                self._parts.append(part)
                 if is_name:
                     ends = np.r_[starts[1:], len(triples)]
                     ranges = {self.units[unit_of[a]]: (int(a), int(b)) for a, b in zip(starts, ends)}
-                    self._names.append((len(self._parts), np.array([t[2] for t in triples], dtype=np.int64), ranges))
-                # the part's label vectors in unit order, transposed (dimension × labels) in
-                # contiguous blocks: no gather at query time, and each block read once per batch
-                blocks = [np.ascontiguousarray(index.matrix[rows[lo:lo + block]].T)
-                          for lo in range(0, len(rows), block)]
-                self._parts.append((number, is_name, rows, unit_of[starts], starts, blocks))
+                    self._names.append(_Names(part, np.array([t[2] for t in triples], dtype=np.int64), ranges))
 
     def scores(
         self, vectors: np.ndarray, mask_rows: Sequence[Sequence[int]] | None = None, density_rows: int | None = None,
@@ -107,17 +124,16 @@ class UnitGroupDense:
         for part, label_ids, ranges in self._names:
             if code not in ranges:
                 continue
-            number, blocks = self._parts[part][0], self._parts[part][5]
             lo, hi = ranges[code]
             pieces = []  # the group's columns, in the blocks they fall in
             for b in range(lo // self.block, (hi - 1) // self.block + 1):
                 start = b * self.block
-                pieces.append(vector @ blocks[b][:, max(lo, start) - start:min(hi, start + self.block) - start])
+                pieces.append(vector @ part.blocks[b][:, max(lo, start) - start:min(hi, start + self.block) - start])
             sims = np.concatenate(pieces)
             ties = np.flatnonzero(sims == sims.max())
             top = ties[np.argmin(label_ids[lo + ties])]
             if best is None or sims[top] > best[2]:
-                label = self.indexes[number].labels[label_ids[lo + top]]
+                label = self.indexes[part.number].labels[label_ids[lo + top]]
                 best = (label.text, str(label.kind), float(sims[top]))
         return best
 
