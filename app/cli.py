@@ -152,7 +152,7 @@ def cmd_build_coder(args, settings: Settings) -> None:
     tx, data, encoder, indexes = _load_indexes(settings)
     coder = build_coder(tx, data, encoder, indexes, settings, combiner=None)
     queries = training_queries(tx, data.aliases, ilo_heldout_ids(tx))
-    combiner = fit_combiner(coder, queries, mask_rows_factory(indexes["occupations"]))
+    combiner = fit_combiner(coder, queries, mask_rows_factory(coder.dense.indexes))
     combiner.meta.update(model_id=encoder.model_id, taxonomy_version=tx.version, alias_version=data.aliases.version)
     path = args.output or COMBINER_PATH
     combiner.save(path)

@@ -6,7 +6,9 @@ import pytest
 
 from matching.coding.combiner import Combiner, CombinerError
 from matching.coding.features import FEATURES
-from matching.coding.training import fit_ranker
+from matching.coding.training import fit_ranker, mask_rows_factory
+from matching.label_index import LabelIndex
+from taxonomies.labels import Label, LabelKind
 
 
 def synthetic_lists(n=400, seed=0):
@@ -56,3 +58,17 @@ def test_stored_combiner_round_trips_and_refuses_tampering_and_old_formats(tmp_p
     path.with_suffix(".sha256").write_text(hashlib.sha256(path.read_text().encode()).hexdigest())
     with pytest.raises(CombinerError, match="other features"):  # the pointwise format of before
         Combiner.load(path)
+
+
+def test_leave_one_out_hides_a_name_in_every_index_that_holds_it():
+    def index(texts):
+        labels = tuple(Label(t, LabelKind.esco_alt, "9111", t) for t in texts)
+        order = sorted(set(texts))
+        return LabelIndex("i", labels, np.array([order.index(t) for t in texts], dtype=np.int32),
+                          np.eye(len(order), 4, dtype=np.float32), "m", "v")
+
+    taxonomy, aliases = index(["House Maid", "cleaner"]), index(["kasambahay", "house maid"])
+    mask_rows = mask_rows_factory([taxonomy, aliases])
+    assert mask_rows(frozenset({"house maid"})) == ([0], [0])  # in both, whatever the case
+    assert mask_rows(frozenset({"kasambahay"})) == ([], [1])
+    assert mask_rows(frozenset()) == ([], [])

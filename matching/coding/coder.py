@@ -131,7 +131,7 @@ class OccupationCoder:
     # ---- feature extraction -------------------------------------------------------------
     def prepare(
         self, items: Sequence[CodingItem], masks: Sequence[frozenset[str]] | None = None,
-        mask_rows: Sequence[Sequence[int]] | None = None, extra_names: Mapping[str, str] | None = None,
+        mask_rows: Sequence[Sequence[Sequence[int]]] | None = None, extra_names: Mapping[str, str] | None = None,
     ) -> list[_Prepared]:
         """Candidates and their features for each item. ``masks`` (normalised names) and
         ``mask_rows`` hide a training query's own label (leave-one-out). ``extra_names`` maps

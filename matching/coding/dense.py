@@ -48,15 +48,27 @@ class UnitGroupDense:
         self.block = block
         self._parts: list[_Part] = []
         self._names: list[_Names] = []
+        earlier: set[tuple[int, str]] = set()  # (unit, text) of the names already held
         for number, index in enumerate(self.indexes):
             for is_name in (True, False):
-                triples = []
+                triples = {}
                 for i, label in enumerate(index.labels):
-                    if label.target in self._unit_pos and (label.kind in NAME_KINDS) == is_name:
-                        triples.append((self._unit_pos[label.target], int(index.rows[i]), i))
+                    if label.target not in self._unit_pos or (label.kind in NAME_KINDS) != is_name:
+                        continue
+                    unit = self._unit_pos[label.target]
+                    # A text listed twice for a group (an ESCO label that is also an ILO index
+                    # title, an alias that is also an ESCO label) is one vector: held once, by
+                    # its first label, which is the one ``best_name`` would name.
+                    if is_name and (unit, label.text) in earlier:
+                        continue
+                    key = (unit, int(index.rows[i]))
+                    if key not in triples:
+                        triples[key] = (unit, int(index.rows[i]), i)
                 if not triples:
                     continue
-                triples.sort()
+                triples = sorted(triples.values())
+                if is_name:
+                    earlier |= {(t[0], index.labels[t[2]].text) for t in triples}
                 unit_of = np.array([t[0] for t in triples], dtype=np.int32)
                 rows = np.array([t[1] for t in triples], dtype=np.int32)
                 starts = np.flatnonzero(np.r_[True, unit_of[1:] != unit_of[:-1]])
@@ -77,8 +89,8 @@ class UnitGroupDense:
         """(name, density, description) per unit group, each of shape (len(vectors), len(units)).
         name and description: the best cosine over the group's labels of that kind (-1 where it
         has none); density: a soft maximum over its names, ``t·log Σ exp((cos − 1)/t)``, which
-        grows with the number of close names. ``mask_rows`` (per query, rows of the first
-        index's matrix) hides labels, for leave-one-out training. Only the first ``density_rows``
+        grows with the number of close names. ``mask_rows`` (per query, for each index the rows
+        of its matrix to hide) hides labels, for leave-one-out training. Only the first ``density_rows``
         queries (default: all) get a density; the others' is left at its floor."""
         n = len(vectors)
         density_rows = n if density_rows is None else density_rows
@@ -93,10 +105,9 @@ class UnitGroupDense:
                 sims_by_index = []
                 for number, index in enumerate(self.indexes):
                     sims = block @ index.matrix.T
-                    if number == 0:
-                        for j, masked in enumerate(mask_rows[lo:lo + self.chunk]):
-                            if len(masked):
-                                sims[j, masked] = -1.0
+                    for j, masked in enumerate(mask_rows[lo:lo + self.chunk]):
+                        if len(masked[number]):
+                            sims[j, masked[number]] = -1.0
                     sims_by_index.append(sims)
             dense_n = max(0, min(len(block), density_rows - lo))
             for number, is_name, rows, units, starts, blocks in self._parts:

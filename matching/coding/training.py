@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,7 +106,7 @@ C_GRID = (0.03, 0.1, 0.3, 1.0)
 
 def fit_combiner(coder: OccupationCoder, queries: list[Query], mask_rows_of) -> Combiner:
     """Code every query (leave-one-out where it has a mask) and fit the combiner on the result.
-    ``mask_rows_of(mask)`` gives the dense rows to hide."""
+    ``mask_rows_of(mask)`` gives the dense rows to hide, per index (``mask_rows_factory``)."""
     items = [CodingItem(q.text, q.description) for q in queries]
     prepared = coder.prepare(items, masks=[q.mask for q in queries], mask_rows=[mask_rows_of(q.mask) for q in queries])
     lists = [(prep.features, np.array([code == query.code for code in prep.codes], dtype=np.int8),
@@ -154,14 +155,17 @@ def fit_ranker(lists: list[tuple[np.ndarray, np.ndarray, bool]]) -> Combiner:
     return Combiner(ranker.weights, np.asarray(iso.X_thresholds_), np.asarray(iso.y_thresholds_), meta)
 
 
-def mask_rows_factory(index: LabelIndex):
-    """A function giving, for a set of normalised names, the rows of ``index``'s matrix whose
-    text has one of those names (what leave-one-out must hide from the dense stage)."""
-    rows_of: dict[str, set[int]] = {}
-    for label, row in zip(index.labels, index.rows):
-        rows_of.setdefault(normalise(label.text), set()).add(int(row))
+def mask_rows_factory(indexes: Sequence[LabelIndex]):
+    """A function giving, for a set of normalised names, the rows of each index's matrix whose
+    text has one of those names: what leave-one-out must hide from the dense stage, in every
+    index (an alias query's own alias is in the alias index, an ESCO label may be an alias too)."""
+    rows_of: list[dict[str, set[int]]] = []
+    for index in indexes:
+        rows_of.append({})
+        for label, row in zip(index.labels, index.rows):
+            rows_of[-1].setdefault(normalise(label.text), set()).add(int(row))
 
-    def mask_rows(mask: frozenset[str]) -> list[int]:
-        return sorted({row for key in mask for row in rows_of.get(key, ())})
+    def mask_rows(mask: frozenset[str]) -> tuple[list[int], ...]:
+        return tuple(sorted({row for key in mask for row in rows.get(key, ())}) for rows in rows_of)
 
     return mask_rows
