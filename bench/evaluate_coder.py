@@ -25,7 +25,7 @@ import numpy as np
 from app.runtime import Runtime
 from app.settings import PROJECT_ROOT, Settings
 from matching.coding.coder import CodingItem
-from matching.coding.evaluation import Prediction, metrics, threshold_for_precision
+from matching.coding.evaluation import Prediction, label_consistency, metrics, name_agreement, threshold_for_precision
 from matching.lexicon import Lexicon
 from matching.occupation_search import name_entries
 from matching.text import normalise
@@ -102,6 +102,18 @@ def evaluate_set(name, runtime, baselines, items, gold, langs=None) -> dict:
     return report
 
 
+def dev_labels(runtime, items, gold) -> dict:
+    """How consistently the development set's labels follow its titles (the job board's
+    categories): the ceiling they put on any coder's top-1 and precision."""
+    units = {g.code for g in runtime.taxonomies.unit_groups()}
+    names: dict[str, set[str]] = {}
+    for label in runtime.labels.occupations:
+        if label.kind in NAME_KINDS and label.target in units:
+            names.setdefault(normalise(label.text), set()).add(label.target)
+    keys = [normalise(item.text) for item in items]
+    return label_consistency(keys, gold) | name_agreement(keys, gold, names)
+
+
 def load_dev(path: Path, limit: int | None):
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -139,6 +151,7 @@ def main() -> None:
     if args.dev.is_file():
         items, gold = load_dev(args.dev, args.limit)
         reports.append(evaluate_set("myfuturejobs_dev", runtime, baselines, items, gold))
+        reports[-1]["labels"] = dev_labels(runtime, items, gold)
     else:
         print(f"(no development set at {args.dev}: skipped)")
     heldout = sorted(ilo_heldout_ids(tx))
@@ -156,6 +169,12 @@ def main() -> None:
         print(f"\n{report['set']} (n={report['n']}, coder {report['coder_seconds']} s)")
         for name in ("coder", "baseline_tfidf", "baseline_minilm"):
             print(_line(name, report[name]))
+        if "labels" in report:
+            lab = report["labels"]
+            print(f"  labels: titles that recur (case and punctuation folded) are {lab['recurring_share']:.1%} of the "
+                  f"set and carry their title's most frequent label {lab['majority_share']:.1%} of the time; "
+                  f"{lab['exact_name_share']:.1%} are exactly one group's taxonomy name, labelled that group "
+                  f"{lab['exact_name_agreement']:.1%} of the time")
         if report["set"] == "myfuturejobs_dev":
             for target in (0.90, 0.85, 0.80):
                 found = threshold_for_precision(report["_predictions"], target)

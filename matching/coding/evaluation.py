@@ -1,8 +1,10 @@
 """Measuring a coder: top-k accuracy at 4, 2 and 1 digits, MRR, precision and coverage at the
-abstain threshold, and expected calibration error of the top probability."""
+abstain threshold, and expected calibration error of the top probability; and measuring a set's
+labels: how consistently they follow the texts (what no coder can exceed)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,3 +68,29 @@ def threshold_for_precision(predictions: Sequence[Prediction], target: float) ->
     coverage: (threshold, coverage, precision), or None."""
     feasible = [row for row in precision_coverage_curve(predictions) if row[2] >= target]
     return max(feasible, key=lambda row: row[1]) if feasible else None
+
+
+def label_consistency(keys: Sequence[str], gold: Sequence[str]) -> dict[str, float]:
+    """How far a set's labels follow its texts. ``keys``: each item's text as a coder reads it
+    (normalised). Among the items whose key recurs, the share that carry their key's most
+    frequent label: no coder that reads only the text can do better on them, since it gives
+    one answer per text. Returns the recurring share of items and that majority share."""
+    labels: dict[str, Counter] = {}
+    for key, code in zip(keys, gold):
+        labels.setdefault(key, Counter())[code] += 1
+    recurring = [c for c in labels.values() if c.total() > 1]
+    n = sum(c.total() for c in recurring)
+    return {
+        "recurring_share": round(n / len(gold), 4) if gold else 0.0,
+        "majority_share": round(sum(max(c.values()) for c in recurring) / n, 4) if n else 0.0,
+    }
+
+
+def name_agreement(keys: Sequence[str], gold: Sequence[str], names: Mapping[str, set[str]]) -> dict[str, float]:
+    """How often items whose key is exactly one unit group's name (``names``: normalised name →
+    its groups) are labelled that group: the precision of the surest answer a coder can give."""
+    hits = [(names[key], code) for key, code in zip(keys, gold) if len(names.get(key, ())) == 1]
+    return {
+        "exact_name_share": round(len(hits) / len(gold), 4) if gold else 0.0,
+        "exact_name_agreement": round(sum(code in groups for groups, code in hits) / len(hits), 4) if hits else 0.0,
+    }
