@@ -3,6 +3,8 @@ import numpy as np
 import pytest
 
 from matching.coding.coder import CodingItem
+from matching.coding.features import FEATURES
+from matching.coding.rank import names_a_rank
 from taxonomies.labels import ilo_heldout_ids
 
 
@@ -112,3 +114,24 @@ def test_descriptions_the_model_cannot_read_are_not_scored(coder, monkeypatch):
     assert not np.allclose(described.vector, bare.vector)  # matching still gets the description
     monkeypatch.setattr(coder, "reads_any_language", True)  # a multilingual model reads it
     assert coder._model_reads(tagalog)
+
+
+@pytest.mark.parametrize("text, ranked", [
+    ("Marketing", False), ("Sales & Marketing", False), ("Accounts Executive", False),
+    ("Marketing Manager", True), ("Head of Sales", True), ("Branch Mgr", True), ("General Manager (GM)", True),
+    ("pengurus jualan", True), ("quản lý kho", True), ("quan ly kho", True), ("ผู้จัดการร้าน", True),
+    ("ম্যানেজার", True), ("hotel මැනේජර්", True),
+])
+def test_rank_words_in_the_registered_languages(text, ranked):
+    assert names_a_rank(text) is ranked
+
+
+def test_a_manager_group_for_a_text_naming_no_rank_is_marked(coder):
+    column = FEATURES.index("manager_unmarked")
+    bare, ranked = coder.prepare([CodingItem("sales and marketing"), CodingItem("sales and marketing manager")])
+    assert "1221" in bare.codes and "1221" in ranked.codes
+    marked = {code: bool(f[column]) for code, f in zip(bare.codes, bare.features)}
+    assert marked["1221"] and not any(marked[c] for c in marked if not c.startswith("1"))
+    assert not ranked.features[:, column].any()
+    w = dict(zip(FEATURES, coder.combiner.weights))
+    assert w["manager_unmarked"] < 0  # learned from taxonomy titles: managers are named by a rank

@@ -30,6 +30,7 @@ from matching.coding.dense import UnitGroupDense
 from matching.coding.features import FEATURES
 from matching.coding.language import guess_language
 from matching.coding.preprocess import MAX_CHARS, Cleaned, clean, content_words, regional_reading
+from matching.coding.rank import names_a_rank
 from matching.lexicon import LexEntry, Lexicon, name_similarities
 from matching.text import normalise
 from taxonomies.aliases import scripts_of
@@ -276,6 +277,8 @@ class OccupationCoder:
             features[:, _F["dense_context"]] = ctx[pos]
         features[:, _F["dense_rank"]] = 1.0 / dense_rank[pos]
         features[:, _F["latin"]] = latin
+        if not names_a_rank(item.text[:MAX_CHARS]):
+            features[:, _F["manager_unmarked"]] = [code[0] == "1" for code in codes]
         evidence = {}
         for row, code in enumerate(codes):
             f = features[row]

@@ -23,4 +23,5 @@ FEATURES = (
     "dense_rank",  # 1 / rank of the group by dense_name
     "fuzzy_rank",  # 1 / rank of the group by fuzzy
     "latin",  # the query is written in Latin script (embeddings are reliable there)
+    "manager_unmarked",  # the group is a manager's (ISCO major group 1) but the text names no rank (rank.py)
 )
