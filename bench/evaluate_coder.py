@@ -7,7 +7,7 @@ Sets: the MyFutureJobs development titles (measure and tune the threshold only; 
 on, never indexed), the 20% of ILO index titles held out of every index and training set, and
 our two multilingual returnee sets (tests/data/returnee_titles_multilingual.csv and, written
 later and blind to the alias tables, returnee_titles_multilingual_b.csv), each and both together,
-per language.
+per language, with the language guessed and, for both together, named by the caller.
 Baselines: TF-IDF character n-gram nearest label, and MiniLM nearest label, both over the same
 taxonomy names the coder indexes (without our aliases).
 """
@@ -18,6 +18,7 @@ import csv
 import json
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -163,6 +164,9 @@ def main() -> None:
         reports.append(evaluate_set(name, runtime, baselines, items, gold, langs))
     both = [sum((list(part[i]) for part in sets.values()), []) for i in range(3)]
     reports.append(evaluate_set("multilingual_both", runtime, baselines, *both))
+    # the same texts with their language named by the caller, as a passport's experience can
+    named = [replace(item, lang=lang) for item, lang in zip(both[0], both[2])]
+    reports.append(evaluate_set("multilingual_both_lang_given", runtime, baselines, named, both[1], both[2]))
 
     print(f"model {runtime.encoder.model_id}; review threshold {runtime.coder.review_threshold}")
     for report in reports:

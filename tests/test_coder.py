@@ -135,3 +135,21 @@ def test_a_manager_group_for_a_text_naming_no_rank_is_marked(coder):
     assert not ranked.features[:, column].any()
     w = dict(zip(FEATURES, coder.combiner.weights))
     assert w["manager_unmarked"] < 0  # learned from taxonomy titles: managers are named by a rank
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("helper", "tl", "9111"),  # a domestic helper, in Filipino usage
+    ("helper", "ne", "9313"),  # a construction helper, in Nepali usage
+    ("janitor", "tl", "9112"),
+    ("peon", "bn", "9621"),
+    ("peon", "tl", "9313"),
+])
+def test_a_named_language_reads_words_its_way(coder, text, lang, expected):
+    named = coder.code([CodingItem(text, lang=lang)])[0]
+    assert named.candidates[0].code == expected and named.lang == lang
+    assert named.candidates[0].signal == "alias"
+
+
+def test_without_a_language_every_reading_stays_a_candidate(coder):
+    codes = [c.code for c in coder.code([CodingItem("helper")])[0].candidates]
+    assert {"9111", "9313"} <= set(codes)

@@ -9,7 +9,10 @@ class CodingItemIn(BaseModel):
     text: str = Field(description="The job as the worker wrote it; over 2,000 characters it is truncated and flagged",
                       examples=["6 yrs house driver in Riyadh, also car maintenance"])
     description: str | None = Field(default=None, description="Tasks or a description, in the worker's words")
-    lang: str | None = Field(default=None, description="A registered language code (GET /v1/languages); guessed if absent")
+    lang: str | None = Field(default=None, description=(
+        "A registered language code (GET /v1/languages). Words that language's alias table knows are read its "
+        "way alone (\"helper\" is a domestic helper in tl, a construction helper in ne); guessed if absent, "
+        "and then every reading stays a candidate"))
     country: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 where the job was")
 
     @field_validator("text")

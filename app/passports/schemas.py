@@ -126,7 +126,9 @@ class Experience(Strict):
     title: Text = Field(description="The job in the worker's own words, any language", examples=["6 yrs house driver in Riyadh"])
     tasks: Text | None = Field(default=None, description="What the work involved, in the worker's words")
     description: Text | None = None
-    lang: str | None = Field(default=None, max_length=8, description="Language of the title, if known")
+    lang: str | None = Field(default=None, max_length=8, description=(
+        "Language of the title, if known: a registered language's alias table then reads its words (see POST "
+        "/v1/occupations/code)"))
     employer: ShortText | None = None
     country: Country | None = None
     city: ShortText | None = None

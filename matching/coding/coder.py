@@ -205,7 +205,19 @@ class OccupationCoder:
             return cleaned
         return replace(cleaned, primary=normalise(natural_order(text)), others=())
 
-    def _lexical(self, keys: Sequence[str], mask: frozenset[str], extra_names: Mapping[str, str]):
+    @staticmethod
+    def _read_as(entries: Sequence[LexEntry], lang: str | None) -> Sequence[LexEntry]:
+        """The readings of a name for a text in ``lang``: when the caller names the language and
+        that language's alias table has the words, its reading alone ("helper" is a domestic
+        helper in Tagalog, a construction helper in Nepali; "janitor" a cleaner in Filipino
+        usage); otherwise every reading."""
+        if lang is None:
+            return entries
+        own = [e for e in entries if e.source == "alias" and e.lang == lang]
+        return own or entries
+
+    def _lexical(self, keys: Sequence[str], mask: frozenset[str], extra_names: Mapping[str, str],
+                 lang: str | None = None):
         exact: dict[str, tuple[float, LexEntry]] = {}
         for key in keys:
             if not key or key in mask:
@@ -214,7 +226,7 @@ class OccupationCoder:
                 entry = LexEntry(extra_names[key], key, "tenant_alias", None)
                 exact = {entry.code: (1.0, entry)}  # the organisation's own correction wins
                 break
-            entries = [e for e in self.lexicon.exact(key) if e.code in self._unit_pos]
+            entries = [e for e in self._read_as(self.lexicon.exact(key), lang) if e.code in self._unit_pos]
             codes = {e.code for e in entries}
             for e in entries:
                 value = 1.0 / len(codes)
@@ -228,13 +240,13 @@ class OccupationCoder:
         if not c.primary:  # emoji, punctuation or numbers only: nothing to code
             return _Prepared(c, vector, item.lang or "en", [], np.zeros((0, len(FEATURES))))
         keys = list(dict.fromkeys([raw, c.primary, c.full]))
-        exact = self._lexical(keys, mask, extra_names)
+        exact = self._lexical(keys, mask, extra_names, item.lang)
         span: dict[str, tuple[float, LexEntry]] = {}
         for text in (c.primary, c.full):
             for span_text, coverage, entries in self.lexicon.spans(text):
                 if span_text in mask:
                     continue
-                for e in entries:
+                for e in self._read_as(entries, item.lang):
                     if e.code in self._unit_pos and coverage > span.get(e.code, (0.0, None))[0]:
                         span[e.code] = (coverage, e)
         fuzzy: dict[str, tuple[float, LexEntry]] = {}
