@@ -14,20 +14,19 @@ from __future__ import annotations
 
 from matching.text import normalise
 
-# Words (matched whole, after ``normalise``) and phrases (matched as a run of whole words).
-_LATIN = """
+# Words, matched whole after ``normalise``: English, then Malay and Indonesian, Tagalog, and
+# Gulf Arabic romanised.
+_WORDS = frozenset("""
     manager managers mgr director directors chief head president chairman chairperson chairwoman
     ceo cfo coo cto cio gm commissioner governor principal headmaster headmistress headteacher rector
     dean chancellor legislator councillor mayor senator ambassador minister superintendent owner
     proprietor
-    pengurus pengarah manajer manager direktur kepala ketua
+    pengurus pengarah manajer direktur kepala ketua
     tagapamahala manedyer direktor
-    quan ly giam doc truong phong
     mudir
-""".split()
-_PHRASES = (
-    "quản lý", "giám đốc", "trưởng phòng", "quan ly", "giam doc", "truong phong", "head of",
-)
+""".split())
+# Phrases, matched as a run of whole words: Vietnamese, with and without its diacritics.
+_PHRASES = ("quản lý", "giám đốc", "trưởng phòng", "quan ly", "giam doc", "truong phong")
 # Scripts written without spaces between words, or where a rank is a word of its own: matched
 # as substrings of the normalised text.
 _SUBSTRINGS = (
@@ -39,7 +38,6 @@ _SUBSTRINGS = (
     "කළමනාකරු", "මැනේජර්", "අධ්යක්ෂ",  # Sinhala
     "மேலாளர்", "மேனேஜர்", "இயக்குனர்",  # Tamil
 )
-_WORDS = frozenset(w for w in _LATIN if " " not in w) - {"quan", "ly", "giam", "doc", "truong", "phong"}
 _PHRASE_KEYS = tuple(normalise(p) for p in _PHRASES)
 _SUBSTRING_KEYS = tuple(normalise(s) for s in _SUBSTRINGS)
 
