@@ -26,7 +26,9 @@ import numpy as np
 from app.runtime import Runtime
 from app.settings import PROJECT_ROOT, Settings
 from matching.coding.coder import CodingItem
-from matching.coding.evaluation import Prediction, label_consistency, metrics, name_agreement, threshold_for_precision
+from matching.coding.evaluation import (
+    Prediction, label_consistency, metrics, name_agreement, reliability, threshold_for_precision,
+)
 from matching.lexicon import Lexicon
 from matching.occupation_search import name_entries
 from matching.text import normalise
@@ -80,7 +82,8 @@ class Baselines:
 def _coder_predictions(runtime, items, gold):
     results = runtime.coder.code(items, k=K)
     return [Prediction(g, [c.code for c in r.candidates], r.candidates[0].probability if r.candidates else 0.0,
-                       r.needs_review) for g, r in zip(gold, results)]
+                       r.needs_review, r.candidates[0].signal if r.candidates else None)
+            for g, r in zip(gold, results)]
 
 
 def evaluate_set(name, runtime, baselines, items, gold, langs=None) -> dict:
@@ -93,6 +96,7 @@ def evaluate_set(name, runtime, baselines, items, gold, langs=None) -> dict:
         "coder": metrics(coder),
         "baseline_tfidf": metrics([Prediction(g, r) for g, r in zip(gold, baselines.tfidf(texts))]),
         "baseline_minilm": metrics([Prediction(g, r) for g, r in zip(gold, baselines.minilm(texts))]),
+        "reliability": reliability(coder),
         "_predictions": coder,
     }
     if langs:
@@ -173,6 +177,9 @@ def main() -> None:
         print(f"\n{report['set']} (n={report['n']}, coder {report['coder_seconds']} s)")
         for name in ("coder", "baseline_tfidf", "baseline_minilm"):
             print(_line(name, report[name]))
+        for kind, rows in report["reliability"].items():
+            print(f"  reliability {kind.replace('_', ' ')}: " + "; ".join(
+                f"{r['name']} n={r['n']} said {r['probability']:.2f} right {r['accuracy']:.2f}" for r in rows))
         if "labels" in report:
             lab = report["labels"]
             print(f"  labels: titles that recur (case and punctuation folded) are {lab['recurring_share']:.1%} of the "

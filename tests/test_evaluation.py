@@ -2,7 +2,8 @@
 import pytest
 
 from matching.coding.evaluation import (
-    Prediction, label_consistency, metrics, name_agreement, precision_coverage_curve, threshold_for_precision,
+    Prediction, label_consistency, metrics, name_agreement, precision_coverage_curve, reliability,
+    threshold_for_precision,
 )
 
 
@@ -59,3 +60,20 @@ def test_name_agreement_counts_only_names_of_a_single_group():
     m = name_agreement(["cook", "cook", "helper", "welder"], ["5120", "9412", "9313", "7212"], names)
     assert m["exact_name_share"] == 0.5  # "helper" names two groups, "welder" none
     assert m["exact_name_agreement"] == 0.5
+
+
+def test_reliability_by_probability_band_and_by_signal():
+    predictions = [
+        Prediction("a", ["a"], 0.95, signal="alias"), Prediction("b", ["x"], 0.85, signal="alias"),
+        Prediction("c", ["c"], 1.0, signal="exact"),  # the top band includes 1.0
+        Prediction("d", ["x"], 0.1, signal="dense"), Prediction("e", ["e"], 0.3, signal="dense"),
+    ]
+    r = reliability(predictions)
+    assert r["by_probability"] == [
+        {"name": "0.0-0.2", "n": 1, "probability": 0.1, "accuracy": 0.0},
+        {"name": "0.2-0.4", "n": 1, "probability": 0.3, "accuracy": 1.0},
+        {"name": "0.8-1.0", "n": 3, "probability": pytest.approx(0.933, abs=1e-3),
+         "accuracy": pytest.approx(0.667, abs=1e-3)},
+    ]
+    assert [(row["name"], row["n"], row["accuracy"]) for row in r["by_signal"]] == [
+        ("alias", 2, 0.5), ("dense", 2, 0.5), ("exact", 1, 1.0)]

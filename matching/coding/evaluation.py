@@ -16,6 +16,7 @@ class Prediction:
     ranked: Sequence[str]  # distinct unit groups, best first
     probability: float | None = None  # calibrated probability of ranked[0]
     needs_review: bool | None = None
+    signal: str | None = None  # the stage that found ranked[0] (exact, alias, span, fuzzy, dense)
 
 
 def _hit(gold: str, ranked: Sequence[str], k: int, digits: int) -> bool:
@@ -68,6 +69,28 @@ def threshold_for_precision(predictions: Sequence[Prediction], target: float) ->
     coverage: (threshold, coverage, precision), or None."""
     feasible = [row for row in precision_coverage_curve(predictions) if row[2] >= target]
     return max(feasible, key=lambda row: row[1]) if feasible else None
+
+
+def reliability(predictions: Sequence[Prediction], bands: int = 5) -> dict[str, list[dict]]:
+    """What the top probability says against how often the top answer is right: per probability
+    band (``bands`` equal widths, the last one closed) and per signal that found the answer.
+    Each row: its name, n, mean probability, accuracy."""
+    rows = [p for p in predictions if p.probability is not None]
+
+    def row(name: str, group: list[Prediction]) -> dict:
+        return {"name": name, "n": len(group),
+                "probability": round(float(np.mean([p.probability for p in group])), 3),
+                "accuracy": round(float(np.mean([bool(p.ranked) and p.ranked[0] == p.gold for p in group])), 3)}
+
+    by_band = []
+    for b in range(bands):
+        lo, hi = b / bands, (b + 1) / bands
+        group = [p for p in rows if lo <= p.probability < hi or (b == bands - 1 and p.probability == hi)]
+        if group:
+            by_band.append(row(f"{lo:.1f}-{hi:.1f}", group))
+    signals = sorted({p.signal for p in rows if p.signal})
+    by_signal = [row(s, [p for p in rows if p.signal == s]) for s in signals]
+    return {"by_probability": by_band, "by_signal": by_signal}
 
 
 def label_consistency(keys: Sequence[str], gold: Sequence[str]) -> dict[str, float]:
