@@ -147,7 +147,8 @@ def test_a_manager_group_for_a_text_naming_no_rank_is_marked(coder):
 def test_a_named_language_reads_words_its_way(coder, text, lang, expected):
     named = coder.code([CodingItem(text, lang=lang)])[0]
     assert named.candidates[0].code == expected and named.lang == lang
-    assert named.candidates[0].signal == "alias"
+    assert named.candidates[0].signal == "alias" and named.candidates[0].probability > 0.8
+    assert all(c.probability < 0.1 for c in named.candidates[1:])  # the other readings are gone
 
 
 def test_without_a_language_every_reading_stays_a_candidate(coder):

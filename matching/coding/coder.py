@@ -257,7 +257,7 @@ class OccupationCoder:
         for query, near in by_query.items():
             similarities = name_similarities(query, [self.lexicon.keys[i] for i, _ in near], [c for _, c in near])
             for (key_id, _), similarity in zip(near, similarities.tolist()):
-                for e in self.lexicon.entries[key_id]:
+                for e in self._read_as(self.lexicon.entries[key_id], item.lang):
                     if e.code in self._unit_pos and similarity > fuzzy.get(e.code, (0.0, None))[0]:
                         fuzzy[e.code] = (similarity, e)
         lang = item.lang or guess_language(item.text, [e for _, e in exact.values()] + [e for _, e in span.values()])
