@@ -19,6 +19,11 @@ class Prediction:
     signal: str | None = None  # the stage that found ranked[0] (exact, alias, span, fuzzy, dense)
 
 
+def _right(p: Prediction) -> bool:
+    """Whether the top answer is the gold unit group."""
+    return bool(p.ranked) and p.ranked[0] == p.gold
+
+
 def _hit(gold: str, ranked: Sequence[str], k: int, digits: int) -> bool:
     return any(code[:digits] == gold[:digits] for code in ranked[:k])
 
@@ -38,7 +43,7 @@ def metrics(predictions: Sequence[Prediction], bins: int = 10) -> dict[str, floa
     out["mrr"] = round(float(np.mean(reciprocal)), 4)
     if all(p.probability is not None for p in predictions):
         prob = np.array([p.probability for p in predictions])
-        correct = np.array([bool(p.ranked) and p.ranked[0] == p.gold for p in predictions], dtype=float)
+        correct = np.array([_right(p) for p in predictions], dtype=float)
         edges = np.linspace(0, 1, bins + 1)
         which = np.clip(np.digitize(prob, edges[1:-1]), 0, bins - 1)
         ece = sum(abs(prob[which == b].mean() - correct[which == b].mean()) * (which == b).sum()
@@ -49,7 +54,7 @@ def metrics(predictions: Sequence[Prediction], bins: int = 10) -> dict[str, floa
         accepted = [p for p in predictions if not p.needs_review]
         out["coverage_at_threshold"] = round(len(accepted) / n, 4)
         out["precision_at_threshold"] = round(
-            sum(bool(p.ranked) and p.ranked[0] == p.gold for p in accepted) / len(accepted), 4) if accepted else 0.0
+            sum(_right(p) for p in accepted) / len(accepted), 4) if accepted else 0.0
     return out
 
 
@@ -58,7 +63,7 @@ def precision_coverage_curve(predictions: Sequence[Prediction]) -> list[tuple[fl
     order = sorted(predictions, key=lambda p: -(p.probability or 0.0))
     out, correct = [], 0
     for i, p in enumerate(order, start=1):
-        correct += bool(p.ranked) and p.ranked[0] == p.gold
+        correct += _right(p)
         if i == len(order) or order[i].probability != p.probability:
             out.append((float(p.probability or 0.0), i / len(order), correct / i))
     return out
@@ -80,7 +85,7 @@ def reliability(predictions: Sequence[Prediction], bands: int = 5) -> dict[str, 
     def row(name: str, group: list[Prediction]) -> dict:
         return {"name": name, "n": len(group),
                 "probability": round(float(np.mean([p.probability for p in group])), 3),
-                "accuracy": round(float(np.mean([bool(p.ranked) and p.ranked[0] == p.gold for p in group])), 3)}
+                "accuracy": round(float(np.mean([_right(p) for p in group])), 3)}
 
     by_band = []
     for b in range(bands):
