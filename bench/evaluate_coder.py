@@ -46,8 +46,8 @@ class Baselines:
 
     def __init__(self, runtime: Runtime):
         units = {g.code for g in runtime.taxonomies.unit_groups()}
-        labels = [lab for lab in runtime.labels.occupations if lab.kind in NAME_KINDS and lab.target in units]
-        self.lexicon = Lexicon(name_entries(labels))
+        self.labels = [lab for lab in runtime.labels.occupations if lab.kind in NAME_KINDS and lab.target in units]
+        self.lexicon = Lexicon(name_entries(self.labels))
         index = runtime.label_indexes["occupations"]
         keep = [i for i, lab in enumerate(index.labels) if lab.kind in NAME_KINDS and lab.target in units]
         self.rows = index.rows[keep]
@@ -107,14 +107,13 @@ def evaluate_set(name, runtime, baselines, items, gold, langs=None) -> dict:
     return report
 
 
-def dev_labels(runtime, items, gold) -> dict:
+def dev_labels(baselines: Baselines, items, gold) -> dict:
     """How consistently the development set's labels follow its titles (the job board's
-    categories): the ceiling they put on any coder's top-1 and precision."""
-    units = {g.code for g in runtime.taxonomies.unit_groups()}
+    categories): the ceiling they put on any coder's top-1 and precision. The names are the
+    taxonomy names the baselines search."""
     names: dict[str, set[str]] = {}
-    for label in runtime.labels.occupations:
-        if label.kind in NAME_KINDS and label.target in units:
-            names.setdefault(normalise(label.text), set()).add(label.target)
+    for label in baselines.labels:
+        names.setdefault(normalise(label.text), set()).add(label.target)
     keys = [normalise(item.text) for item in items]
     return label_consistency(keys, gold) | name_agreement(keys, gold, names)
 
@@ -156,7 +155,7 @@ def main() -> None:
     if args.dev.is_file():
         items, gold = load_dev(args.dev, args.limit)
         reports.append(evaluate_set("myfuturejobs_dev", runtime, baselines, items, gold))
-        reports[-1]["labels"] = dev_labels(runtime, items, gold)
+        reports[-1]["labels"] = dev_labels(baselines, items, gold)
     else:
         print(f"(no development set at {args.dev}: skipped)")
     heldout = sorted(ilo_heldout_ids(tx))

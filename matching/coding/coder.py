@@ -236,7 +236,7 @@ class OccupationCoder:
 
     def _features(self, item, c: Cleaned, vector, dense, neighbours, mask, extra_names) -> _Prepared:
         name, full_name, density, desc, ctx = dense
-        raw = normalise(item.text[:2000])
+        raw = normalise(item.text[:MAX_CHARS])
         if not c.primary:  # emoji, punctuation or numbers only: nothing to code
             return _Prepared(c, vector, item.lang or "en", [], np.zeros((0, len(FEATURES))))
         keys = list(dict.fromkeys([raw, c.primary, c.full]))
@@ -289,7 +289,7 @@ class OccupationCoder:
             features[:, _F["dense_context"]] = ctx[pos]
         features[:, _F["dense_rank"]] = 1.0 / dense_rank[pos]
         features[:, _F["latin"]] = latin
-        if not names_a_rank(item.text[:MAX_CHARS]):
+        if not names_a_rank(raw):  # raw is already normalised; normalising is idempotent
             features[:, _F["manager_unmarked"]] = [code[0] == "1" for code in codes]
         evidence = {}
         for row, code in enumerate(codes):

@@ -84,7 +84,8 @@ class UnitGroupDense:
                     self._names.append(_Names(part, np.array([t[2] for t in triples], dtype=np.int64), ranges))
 
     def scores(
-        self, vectors: np.ndarray, mask_rows: Sequence[Sequence[int]] | None = None, density_rows: int | None = None,
+        self, vectors: np.ndarray, mask_rows: Sequence[Sequence[Sequence[int]]] | None = None,
+        density_rows: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(name, density, description) per unit group, each of shape (len(vectors), len(units)).
         name and description: the best cosine over the group's labels of that kind (-1 where it
